@@ -1,0 +1,319 @@
+/**
+ * etcd's command line: the 2.x/3.4 flags (`--name`, `--listen-client-urls`, ...), the 0.4 flags
+ * (`-addr`, `-peer-addr`, `-peers`, ...), their `ETCD_*` environment variables, and the defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { FlagError, FlagSet, type FlagKind, type FlagSpec, type FlagValue } from './go-flags.js';
+import type { ServerConfig } from '../etcdserver/config.js';
+
+function envName(flag: string): string {
+  return 'ETCD_' + flag.toUpperCase().replace(/-/g, '_');
+}
+
+function flag(name: string, kind: FlagKind, extra: { aliases?: string[]; env?: string | null } = {}): FlagSpec {
+  const env = extra.env === null ? undefined : (extra.env ?? envName(name));
+  return { name, kind, aliases: extra.aliases, env };
+}
+
+/** Flags that Flotilla acts on. */
+const USED: FlagSpec[] = [
+  flag('name', 'string', { aliases: ['n'] }),
+  flag('data-dir', 'string', { aliases: ['d'] }),
+  flag('wal-dir', 'string'),
+  flag('snapshot-count', 'uint', { aliases: ['snapshotCount'] }),
+  flag('heartbeat-interval', 'uint', { aliases: ['peer-heartbeat-interval', 'peer-heartbeat-timeout'] }),
+  flag('election-timeout', 'uint', { aliases: ['peer-election-timeout'] }),
+  flag('listen-client-urls', 'string'),
+  flag('advertise-client-urls', 'string'),
+  flag('listen-peer-urls', 'string'),
+  flag('initial-advertise-peer-urls', 'string'),
+  flag('initial-cluster', 'string'),
+  flag('initial-cluster-state', 'string'),
+  flag('initial-cluster-token', 'string'),
+  flag('cors', 'string', { env: 'ETCD_CORS' }),
+  flag('cert-file', 'string', { aliases: ['serverCert'] }),
+  flag('key-file', 'string', { aliases: ['serverKey'] }),
+  flag('client-cert-auth', 'bool'),
+  flag('trusted-ca-file', 'string'),
+  flag('ca-file', 'string', { aliases: ['serverCAFile'] }),
+  flag('peer-cert-file', 'string', { aliases: ['clientCert'] }),
+  flag('peer-key-file', 'string', { aliases: ['clientKey'] }),
+  flag('peer-client-cert-auth', 'bool'),
+  flag('peer-trusted-ca-file', 'string'),
+  flag('peer-ca-file', 'string', { aliases: ['clientCAFile'] }),
+  flag('max-request-bytes', 'uint'),
+  flag('unsafe-no-fsync', 'bool'),
+  flag('version', 'bool'),
+  // 0.4 addressing
+  flag('addr', 'string', { aliases: ['c'] }),
+  flag('bind-addr', 'string', { aliases: ['cl'] }),
+  flag('peer-addr', 'string', { aliases: ['s'] }),
+  flag('peer-bind-addr', 'string', { aliases: ['sl'] }),
+  flag('peers', 'string', { aliases: ['C'] }),
+  flag('peers-file', 'string', { aliases: ['CF'] }),
+];
+
+const IGNORED_STRING = [
+  'listen-metrics-urls', 'quota-backend-bytes', 'backend-batch-limit', 'backend-batch-interval',
+  'backend-bbolt-freelist-type', 'max-txn-ops', 'grpc-keepalive-min-time', 'grpc-keepalive-interval',
+  'grpc-keepalive-timeout', 'discovery', 'discovery-fallback', 'discovery-proxy', 'discovery-srv',
+  'discovery-srv-name', 'auto-compaction-retention', 'auto-compaction-mode', 'proxy',
+  'proxy-failure-wait', 'proxy-refresh-interval', 'proxy-dial-timeout', 'proxy-write-timeout',
+  'proxy-read-timeout', 'client-crl-file', 'client-cert-allowed-hostname', 'peer-crl-file',
+  'peer-cert-allowed-cn', 'peer-cert-allowed-hostname', 'cipher-suites', 'host-whitelist',
+  'auth-token', 'bcrypt-cost', 'logger', 'log-outputs', 'log-level', 'log-package-levels',
+  'config-file', 'config', 'max-snapshots', 'max-wals', 'initial-election-tick-advance',
+  'self-signed-cert-validity', 'tls-min-version', 'tls-max-version',
+  'experimental-corrupt-check-time', 'experimental-compaction-batch-limit',
+  'experimental-watch-progress-notify-interval', 'experimental-backend-bbolt-freelist-type',
+  'experimental-warning-apply-duration', 'experimental-memory-mlock', 'experimental-txn-mode-write-with-shared-buffer',
+  'experimental-bootstrap-defrag-threshold-megabytes', 'experimental-snapshot-catchup-entries',
+  'experimental-compact-hash-check-time', 'experimental-downgrade-check-time',
+  'experimental-distributed-tracing-address', 'experimental-distributed-tracing-service-name',
+  'experimental-distributed-tracing-instance-id', 'experimental-distributed-tracing-sampling-rate',
+  'experimental-max-learners', 'experimental-wait-cluster-ready-timeout',
+  // 0.4 settings accepted for compatibility
+  'cluster-active-size', 'cluster-remove-delay', 'cluster-sync-interval', 'max-result-buffer',
+  'max-retry-attempts', 'retry-interval', 'http-read-timeout', 'http-write-timeout', 'cpuprofile',
+  'graphite-host', 'max-cluster-size', 'maxsize', 'r', 'm',
+];
+const IGNORED_BOOL = [
+  'enable-v2', 'enable-v2v3', 'strict-reconfig-check', 'pre-vote', 'auto-tls', 'peer-auto-tls',
+  'enable-pprof', 'metrics', 'debug', 'force-new-cluster', 'enable-grpc-gateway', 'socket-reuse-port',
+  'socket-reuse-address', 'experimental-initial-corrupt-check', 'experimental-enable-v2v3',
+  'experimental-enable-lease-checkpoint', 'experimental-peer-skip-client-san-verification',
+  'experimental-enable-distributed-tracing', 'experimental-compact-hash-check-enabled',
+  'experimental-enable-lease-checkpoint-persist', 'experimental-stop-grpc-service-on-defrag',
+  'snapshot', 'v', 'vv', 'force', 'f', 'trace',
+];
+
+export const ETCD_FLAGS = new FlagSet([
+  ...USED,
+  ...IGNORED_STRING.map((n) => flag(n, 'string', { env: null })),
+  ...IGNORED_BOOL.map((n) => flag(n, 'bool', { env: null })),
+]);
+
+/** Defaults of etcd 2.x, which still listened on the 0.4 ports too. */
+const DEFAULT_CLIENT_URLS = 'http://localhost:2379,http://localhost:4001';
+const DEFAULT_PEER_URLS = 'http://localhost:2380,http://localhost:7001';
+const DEFAULT_SNAPSHOT_COUNT = 10000;
+/** etcd's default request size limit: 1.5 MiB. */
+const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+
+export type EtcdCommand =
+  | { readonly kind: 'version' }
+  | { readonly kind: 'serve'; readonly config: ServerConfig; readonly warnings: readonly string[] };
+
+function str(values: Map<string, FlagValue>, name: string): string | undefined {
+  const v = values.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+function num(values: Map<string, FlagValue>, name: string): number | undefined {
+  const v = values.get(name);
+  return typeof v === 'number' ? v : undefined;
+}
+function bool(values: Map<string, FlagValue>, name: string): boolean {
+  return values.get(name) === true;
+}
+
+function parseUrls(text: string, flagName: string): URL[] {
+  const urls: URL[] = [];
+  for (const part of text.split(',')) {
+    const trimmed = part.trim();
+    if (trimmed === '') continue;
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new FlagError(`invalid value "${text}" for flag -${flagName}: URL "${trimmed}" is not valid`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new FlagError(`invalid value "${text}" for flag -${flagName}: URL scheme must be http or https: ${trimmed}`);
+    }
+    if (url.port === '') {
+      throw new FlagError(`invalid value "${text}" for flag -${flagName}: URL address does not have the form "host:port": ${trimmed}`);
+    }
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+      throw new FlagError(`invalid value "${text}" for flag -${flagName}: URL must not contain a path: ${trimmed}`);
+    }
+    urls.push(url);
+  }
+  if (urls.length === 0) throw new FlagError(`invalid value "${text}" for flag -${flagName}: no URL given`);
+  return urls;
+}
+
+/** `host:port` (0.4 style) → a URL with the given scheme. */
+function hostPortUrl(hostPort: string, scheme: string, flagName: string): URL {
+  const text = hostPort.includes('://') ? hostPort : `${scheme}://${hostPort}`;
+  return parseUrls(text, flagName)[0]!;
+}
+
+function parseInitialCluster(text: string): Map<string, string[]> {
+  const cluster = new Map<string, string[]>();
+  for (const part of text.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new FlagError(`invalid value "${text}" for flag -initial-cluster: "${part}" is not name=url`);
+    const name = part.slice(0, eq).trim();
+    const url = parseUrls(part.slice(eq + 1), 'initial-cluster')[0]!;
+    const list = cluster.get(name) ?? [];
+    list.push(url.toString().replace(/\/$/, ''));
+    cluster.set(name, list);
+  }
+  return cluster;
+}
+
+/** Resolves argv and the environment into a command, throwing FlagError on any bad input. */
+export function parseEtcdCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): EtcdCommand {
+  const parsed = ETCD_FLAGS.parse(argv, env);
+  if (parsed.rest.length > 0) throw new FlagError(`'${parsed.rest[0]}' is not a valid flag`);
+  const v = parsed.values;
+  if (bool(v, 'version')) return { kind: 'version' };
+  const warnings: string[] = [];
+
+  const name = str(v, 'name') ?? 'default';
+  if (name === '') throw new FlagError('invalid value "" for flag -name: the name must not be empty');
+  const dataDir = str(v, 'data-dir') || `${name}.etcd`;
+
+  const certFile = str(v, 'cert-file');
+  const keyFile = str(v, 'key-file');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new FlagError('both -cert-file and -key-file must be given to serve TLS on the client port');
+  }
+  const peerCertFile = str(v, 'peer-cert-file');
+  const peerKeyFile = str(v, 'peer-key-file');
+  if ((peerCertFile === undefined) !== (peerKeyFile === undefined)) {
+    throw new FlagError('both -peer-cert-file and -peer-key-file must be given to serve TLS on the peer port');
+  }
+  const caFile = str(v, 'ca-file');
+  const trustedCa = str(v, 'trusted-ca-file') ?? caFile;
+  const clientCertAuth = bool(v, 'client-cert-auth') || caFile !== undefined;
+  if (clientCertAuth && trustedCa === undefined) {
+    throw new FlagError('-client-cert-auth needs -trusted-ca-file');
+  }
+  const peerCaFile = str(v, 'peer-ca-file');
+  const peerTrustedCa = str(v, 'peer-trusted-ca-file') ?? peerCaFile;
+  const peerClientCertAuth = bool(v, 'peer-client-cert-auth') || peerCaFile !== undefined;
+  if (peerClientCertAuth && peerTrustedCa === undefined) {
+    throw new FlagError('-peer-client-cert-auth needs -peer-trusted-ca-file');
+  }
+  const clientScheme = certFile ? 'https' : 'http';
+  const peerScheme = peerCertFile ? 'https' : 'http';
+
+  // Client URLs: 2.x flags first, then the 0.4 -addr/-bind-addr pair, then the defaults.
+  let listenClientUrls: URL[];
+  let advertiseClientUrls: URL[];
+  const lcu = str(v, 'listen-client-urls');
+  const acu = str(v, 'advertise-client-urls');
+  const addr = str(v, 'addr');
+  const bindAddr = str(v, 'bind-addr');
+  if (lcu !== undefined) {
+    if (addr !== undefined || bindAddr !== undefined) {
+      throw new FlagError('-addr and -bind-addr cannot be combined with -listen-client-urls');
+    }
+    listenClientUrls = parseUrls(lcu, 'listen-client-urls');
+    if (acu === undefined) {
+      throw new FlagError('-advertise-client-urls is required when -listen-client-urls is set explicitly');
+    }
+    advertiseClientUrls = parseUrls(acu, 'advertise-client-urls');
+  } else if (addr !== undefined || bindAddr !== undefined) {
+    const advertised = hostPortUrl(addr ?? '127.0.0.1:4001', clientScheme, 'addr');
+    const bind = bindAddr === undefined ? advertised : bindAddr.includes(':')
+      ? hostPortUrl(bindAddr, clientScheme, 'bind-addr')
+      : hostPortUrl(`${bindAddr}:${advertised.port}`, clientScheme, 'bind-addr');
+    listenClientUrls = [bind];
+    advertiseClientUrls = acu !== undefined ? parseUrls(acu, 'advertise-client-urls') : [advertised];
+  } else {
+    const defaults = DEFAULT_CLIENT_URLS.replace(/http:/g, `${clientScheme}:`);
+    listenClientUrls = parseUrls(defaults, 'listen-client-urls');
+    advertiseClientUrls = acu !== undefined ? parseUrls(acu, 'advertise-client-urls') : parseUrls(defaults, 'advertise-client-urls');
+  }
+
+  let listenPeerUrls: URL[];
+  let initialAdvertisePeerUrls: URL[];
+  const lpu = str(v, 'listen-peer-urls');
+  const iapu = str(v, 'initial-advertise-peer-urls');
+  const peerAddr = str(v, 'peer-addr');
+  const peerBindAddr = str(v, 'peer-bind-addr');
+  if (lpu !== undefined) {
+    listenPeerUrls = parseUrls(lpu, 'listen-peer-urls');
+    initialAdvertisePeerUrls = iapu !== undefined ? parseUrls(iapu, 'initial-advertise-peer-urls') : listenPeerUrls;
+  } else if (peerAddr !== undefined || peerBindAddr !== undefined) {
+    const advertised = hostPortUrl(peerAddr ?? '127.0.0.1:7001', peerScheme, 'peer-addr');
+    const bind = peerBindAddr === undefined ? advertised : peerBindAddr.includes(':')
+      ? hostPortUrl(peerBindAddr, peerScheme, 'peer-bind-addr')
+      : hostPortUrl(`${peerBindAddr}:${advertised.port}`, peerScheme, 'peer-bind-addr');
+    listenPeerUrls = [bind];
+    initialAdvertisePeerUrls = iapu !== undefined ? parseUrls(iapu, 'initial-advertise-peer-urls') : [advertised];
+  } else {
+    const defaults = DEFAULT_PEER_URLS.replace(/http:/g, `${peerScheme}:`);
+    listenPeerUrls = parseUrls(defaults, 'listen-peer-urls');
+    initialAdvertisePeerUrls = iapu !== undefined ? parseUrls(iapu, 'initial-advertise-peer-urls') : parseUrls(defaults, 'initial-advertise-peer-urls');
+  }
+
+  const ic = str(v, 'initial-cluster');
+  const initialCluster = ic !== undefined
+    ? parseInitialCluster(ic)
+    : new Map([[name, initialAdvertisePeerUrls.map((u) => u.toString().replace(/\/$/, ''))]]);
+  if (!initialCluster.has(name)) {
+    throw new FlagError(`couldn't find local name "${name}" in the initial cluster configuration`);
+  }
+
+  const peersText = str(v, 'peers') ?? (str(v, 'peers-file') !== undefined ? readPeersFile(str(v, 'peers-file')!) : undefined);
+  if (peersText !== undefined && peersText.trim() !== '') {
+    for (const p of peersText.split(',')) {
+      const url = hostPortUrl(p.trim(), peerScheme, 'peers').toString().replace(/\/$/, '');
+      const key = `peer-${url}`;
+      if (!initialCluster.has(key)) initialCluster.set(key, [url]);
+    }
+  }
+
+  const state = str(v, 'initial-cluster-state') ?? 'new';
+  if (state !== 'new' && state !== 'existing') {
+    throw new FlagError(`invalid value "${state}" for flag -initial-cluster-state: valid values include new,existing`);
+  }
+
+  const heartbeatMs = num(v, 'heartbeat-interval') ?? 100;
+  const electionMs = num(v, 'election-timeout') ?? 1000;
+  if (heartbeatMs <= 0) throw new FlagError('-heartbeat-interval must be greater than zero');
+  if (electionMs < 5 * heartbeatMs) {
+    throw new FlagError(`-election-timeout[${electionMs}ms] should be at least as 5 times as -heartbeat-interval[${heartbeatMs}ms]`);
+  }
+
+  const cors = (str(v, 'cors') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return {
+    kind: 'serve',
+    warnings,
+    config: {
+      name,
+      dataDir,
+      walDir: str(v, 'wal-dir') || undefined,
+      snapshotCount: num(v, 'snapshot-count') ?? DEFAULT_SNAPSHOT_COUNT,
+      heartbeatMs,
+      electionMs,
+      listenClientUrls,
+      advertiseClientUrls,
+      listenPeerUrls,
+      initialAdvertisePeerUrls,
+      initialCluster,
+      initialClusterState: state,
+      initialClusterToken: str(v, 'initial-cluster-token') ?? 'etcd-cluster',
+      cors,
+      clientTls: { certFile, keyFile, trustedCaFile: trustedCa, clientCertAuth },
+      peerTls: { certFile: peerCertFile, keyFile: peerKeyFile, trustedCaFile: peerTrustedCa, clientCertAuth: peerClientCertAuth },
+      maxRequestBytes: num(v, 'max-request-bytes') ?? DEFAULT_MAX_REQUEST_BYTES,
+      unsafeNoFsync: bool(v, 'unsafe-no-fsync'),
+    },
+  };
+}
+
+function readPeersFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new FlagError(`cannot read -peers-file ${path}: ${(err as Error).message}`);
+  }
+}

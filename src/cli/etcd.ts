@@ -1,0 +1,84 @@
+/**
+ * `etcd`: parses the command line (etcd 3.4 and 0.4 forms, `ETCD_*` variables), opens the data dir,
+ * and serves the v2 API on the client URLs and the peer API on the peer URLs.
+ */
+import { parseEtcdCommandLine } from './etcd-flags.js';
+import { FlagError } from './go-flags.js';
+import { createListener, listen, closeListener, type Listener } from './listeners.js';
+import { EtcdServer } from '../etcdserver/server.js';
+import { ServerLog } from '../etcdserver/server-log.js';
+import { createClientHandler } from '../api/v2http/client-handler.js';
+import { createPeerHandler } from '../api/peer-handler.js';
+
+export const ETCD_VERSION = '3.4.23';
+
+async function main(argv: string[]): Promise<number> {
+  let command;
+  try {
+    command = parseEtcdCommandLine(argv, process.env);
+  } catch (err) {
+    if (err instanceof FlagError) {
+      process.stderr.write(`etcd: ${err.message}\nRun 'etcd --help' for the list of flags.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`etcd Version: ${ETCD_VERSION}\nGit SHA: flotilla\nGo Version: node ${process.version}\nGo OS/Arch: ${process.platform}/${process.arch}\n`);
+    return 0;
+  }
+  const { config } = command;
+  const log = new ServerLog();
+  for (const w of command.warnings) log.warn('etcdmain', w);
+  if (config.initialCluster.size > 1) {
+    log.fatal('etcdmain', `a cluster of ${config.initialCluster.size} members is not supported yet; start a single member`);
+    return 1;
+  }
+
+  const server = await EtcdServer.start(config, { log });
+  const clientHandler = createClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
+  const peerHandler = createPeerHandler(server);
+  const listeners: Listener[] = [];
+  const shutdown = async (code: number) => {
+    await Promise.all(listeners.map(closeListener));
+    await server.stop();
+    process.exit(code);
+  };
+  try {
+    for (const url of config.listenPeerUrls) {
+      const l = createListener(url, config.peerTls, peerHandler);
+      await listen(l, url);
+      listeners.push(l);
+      log.info('embed', `listening for peers on ${url.href.replace(/\/$/, '')}`);
+    }
+    for (const url of config.listenClientUrls) {
+      const l = createListener(url, config.clientTls, clientHandler);
+      await listen(l, url);
+      listeners.push(l);
+      log.info('embed', `serving client requests on ${url.href.replace(/\/$/, '')}`);
+    }
+  } catch (err) {
+    log.fatal('etcdmain', `listen failed: ${(err as Error).message}`);
+    await shutdown(1);
+    return 1;
+  }
+  log.info('etcdserver', `published {Name:${config.name} ClientURLs:[${config.advertiseClientUrls.map((u) => u.href.replace(/\/$/, '')).join(' ')}]} to cluster ${server.clusterId}`);
+  let stopping = false;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      log.info('etcdmain', `received ${sig}, shutting down`);
+      void shutdown(0);
+    });
+  }
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { if (code >= 0) process.exit(code); },
+  (err: unknown) => {
+    process.stderr.write(`etcd: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

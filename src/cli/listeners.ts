@@ -1,0 +1,55 @@
+/** HTTP and HTTPS listeners for the client and peer URLs, with etcd's TLS options. */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
+import type { TlsFiles } from '../etcdserver/config.js';
+
+export type Listener = http.Server | https.Server;
+
+/** The host to bind for a URL: `localhost` means the IPv4 loopback, as the defaults intend. */
+export function bindHost(url: URL): string {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' ? '127.0.0.1' : host;
+}
+
+export function createListener(url: URL, tls: TlsFiles, handler: RequestListener): Listener {
+  let server: Listener;
+  if (url.protocol === 'https:') {
+    if (!tls.certFile || !tls.keyFile) {
+      throw new Error(`listener ${url.href} is https but no certificate and key were given (--cert-file, --key-file)`);
+    }
+    server = https.createServer({
+      cert: readFileSync(tls.certFile),
+      key: readFileSync(tls.keyFile),
+      ca: tls.trustedCaFile ? readFileSync(tls.trustedCaFile) : undefined,
+      requestCert: tls.clientCertAuth,
+      rejectUnauthorized: tls.clientCertAuth,
+    }, handler);
+  } else {
+    server = http.createServer(handler);
+  }
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
+  // Long-poll watches may stay open for a long time.
+  server.requestTimeout = 0;
+  return server;
+}
+
+export function listen(server: Listener, url: URL): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(Number(url.port), bindHost(url), () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+export function closeListener(server: Listener): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

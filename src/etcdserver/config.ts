@@ -1,0 +1,35 @@
+/** The etcd server's configuration, after flags, environment and defaults have been resolved. */
+
+export interface TlsFiles {
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** CA that client (or peer) certificates must chain to. */
+  readonly trustedCaFile?: string;
+  /** Require and verify a certificate from every client (or peer). */
+  readonly clientCertAuth: boolean;
+}
+
+export interface ServerConfig {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly walDir?: string;
+  readonly snapshotCount: number;
+  readonly heartbeatMs: number;
+  readonly electionMs: number;
+  readonly listenClientUrls: readonly URL[];
+  readonly advertiseClientUrls: readonly URL[];
+  readonly listenPeerUrls: readonly URL[];
+  readonly initialAdvertisePeerUrls: readonly URL[];
+  /** Members of the initial cluster: name → peer URLs. */
+  readonly initialCluster: ReadonlyMap<string, readonly string[]>;
+  readonly initialClusterState: 'new' | 'existing';
+  readonly initialClusterToken: string;
+  /** CORS origins allowed on the client port (`*` for any); empty = no CORS headers. */
+  readonly cors: readonly string[];
+  readonly clientTls: TlsFiles;
+  readonly peerTls: TlsFiles;
+  /** Largest accepted client request body, in bytes. */
+  readonly maxRequestBytes: number;
+  /** Skip fsync of the write-ahead log (unsafe; for tests only, as etcd's --unsafe-no-fsync). */
+  readonly unsafeNoFsync: boolean;
+}
