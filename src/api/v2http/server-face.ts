@@ -8,7 +8,7 @@ import type { Store } from '../../store/store.js';
 import type { StoreEvent, StoreRequest } from '../../store/request.js';
 
 export interface MemberInfo {
-  /** 16-digit lower-case hex member ID, as etcd prints it. */
+  /** Lower-case hex member ID without padding, as etcd prints it. */
   readonly id: string;
   readonly name: string;
   readonly peerURLs: readonly string[];

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseEtcdCommandLine } from '../../../src/cli/etcd-flags.js';
+import { FlagError, FlagSet } from '../../../src/cli/go-flags.js';
+import type { ServerConfig } from '../../../src/etcdserver/config.js';
+
+function serve(argv: string[], env: Record<string, string> = {}): ServerConfig {
+  const cmd = parseEtcdCommandLine(argv, env);
+  assert.equal(cmd.kind, 'serve');
+  if (cmd.kind !== 'serve') throw new Error('unreachable');
+  return cmd.config;
+}
+const hrefs = (urls: readonly URL[]) => urls.map((u) => u.href);
+
+test('defaults: client 2379 and 4001, peer 2380 and 7001, data dir <name>.etcd', () => {
+  const c = serve([]);
+  assert.equal(c.name, 'default');
+  assert.equal(c.dataDir, 'default.etcd');
+  assert.deepEqual(hrefs(c.listenClientUrls), ['http://localhost:2379/', 'http://localhost:4001/']);
+  assert.deepEqual(hrefs(c.listenPeerUrls), ['http://localhost:2380/', 'http://localhost:7001/']);
+  assert.equal(c.snapshotCount, 10000);
+  assert.equal(c.maxRequestBytes, 1.5 * 1024 * 1024);
+  assert.deepEqual([...c.initialCluster.keys()], ['default']);
+});
+
+test('the walkthrough command line: -data-dir machine0 -name machine0', () => {
+  const c = serve(['-data-dir', 'machine0', '-name', 'machine0']);
+  assert.equal(c.name, 'machine0');
+  assert.equal(c.dataDir, 'machine0');
+  assert.deepEqual(c.initialCluster.get('machine0'), ['http://localhost:2380', 'http://localhost:7001']);
+});
+
+test('a real etcd 3.4 single-member command line is accepted unchanged', () => {
+  const c = serve([
+    '--enable-v2', '--name', 'n1', '--data-dir', '/tmp/x',
+    '--listen-client-urls', 'http://127.0.0.1:24001', '--advertise-client-urls=http://127.0.0.1:24001',
+    '--listen-peer-urls', 'http://127.0.0.1:24002', '--initial-advertise-peer-urls', 'http://127.0.0.1:24002',
+    '--initial-cluster', 'n1=http://127.0.0.1:24002', '--initial-cluster-state', 'new',
+    '--initial-cluster-token', 'tok', '--heartbeat-interval', '100', '--election-timeout', '1000',
+    '--snapshot-count', '500', '--logger', 'zap', '--log-outputs', 'stderr',
+  ]);
+  assert.deepEqual(hrefs(c.listenClientUrls), ['http://127.0.0.1:24001/']);
+  assert.deepEqual(hrefs(c.advertiseClientUrls), ['http://127.0.0.1:24001/']);
+  assert.equal(c.initialClusterToken, 'tok');
+  assert.equal(c.snapshotCount, 500);
+});
+
+test('0.4 addressing: -addr and -peer-addr, -bind-addr host only', () => {
+  const c = serve(['-addr', '127.0.0.1:4101', '-peer-addr', '127.0.0.1:7101', '-bind-addr', '127.0.0.2']);
+  assert.deepEqual(hrefs(c.listenClientUrls), ['http://127.0.0.2:4101/']);
+  assert.deepEqual(hrefs(c.advertiseClientUrls), ['http://127.0.0.1:4101/']);
+  assert.deepEqual(hrefs(c.listenPeerUrls), ['http://127.0.0.1:7101/']);
+});
+
+test('0.4 TLS flags make the client port https and -ca-file requires client certificates', () => {
+  const c = serve(['-cert-file', 'c.pem', '-key-file', 'k.pem', '-ca-file', 'ca.pem']);
+  assert.equal(c.listenClientUrls[0]!.protocol, 'https:');
+  assert.deepEqual(c.clientTls, { certFile: 'c.pem', keyFile: 'k.pem', trustedCaFile: 'ca.pem', clientCertAuth: true });
+});
+
+test('environment variables apply when the flag is absent; the flag wins otherwise', () => {
+  assert.equal(serve([], { ETCD_NAME: 'envname' }).name, 'envname');
+  assert.equal(serve(['--name', 'flag'], { ETCD_NAME: 'envname' }).name, 'flag');
+  assert.equal(serve([], { ETCD_SNAPSHOT_COUNT: '42' }).snapshotCount, 42);
+});
+
+test('--version', () => {
+  assert.deepEqual(parseEtcdCommandLine(['--version'], {}), { kind: 'version' });
+});
+
+for (const [argv, message] of [
+  [['--no-such-flag'], 'flag provided but not defined: -no-such-flag'],
+  [['--name'], 'flag needs an argument: -name'],
+  [['--snapshot-count', 'abc'], 'invalid value "abc" for flag -snapshot-count: parse error'],
+  [['--client-cert-auth=maybe'], 'invalid boolean value "maybe" for -client-cert-auth: parse error'],
+  [['stray'], "'stray' is not a valid flag"],
+  [['---name', 'x'], 'bad flag syntax: ---name'],
+  [['--listen-client-urls', 'http://127.0.0.1:1'], '-advertise-client-urls is required when -listen-client-urls is set explicitly'],
+  [['--listen-client-urls', 'ftp://x:1', '--advertise-client-urls', 'http://x:1'], 'URL scheme must be http or https'],
+  [['--initial-cluster-state', 'old'], 'valid values include new,existing'],
+  [['--cert-file', 'c.pem'], 'both -cert-file and -key-file'],
+] as const) {
+  test(`rejects ${argv.join(' ')}`, () => {
+    assert.throws(() => parseEtcdCommandLine(argv, {}), (err: unknown) => {
+      assert.ok(err instanceof FlagError);
+      assert.ok(err.message.includes(message), err.message);
+      return true;
+    });
+  });
+}
+
+test('Go flag rules: -x=v, --x v, booleans without a value, -- ends flags', () => {
+  const set = new FlagSet([{ name: 's', kind: 'string' }, { name: 'b', kind: 'bool' }]);
+  const p = set.parse(['-s=a=b', '--b', '--', '-s', 'x']);
+  assert.equal(p.values.get('s'), 'a=b');
+  assert.equal(p.values.get('b'), true);
+  assert.deepEqual(p.rest, ['-s', 'x']);
+  assert.equal(set.parse(['-b=false']).values.get('b'), false);
+});
