@@ -1,0 +1,136 @@
+/**
+ * Command-line options of `npm run bench`, parsed without side effects.
+ */
+import type { EtcdImpl } from '../test/support/etcd-process.js';
+
+export const suiteNames = ['put', 'get', 'rss', 'restart'] as const;
+export type SuiteName = (typeof suiteNames)[number];
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly only: readonly SuiteName[];
+  /** Seconds per wrk run. */
+  readonly durationSec: number;
+  readonly connections: readonly number[];
+  /** How many times each measurement runs per server; runs alternate ours, theirs, ours, theirs. */
+  readonly rounds: number;
+  /** Keys loaded before RSS is read and restarts are timed. */
+  readonly keys: number;
+  readonly valueBytes: number;
+  /** Requests in flight while loading keys. */
+  readonly loadConcurrency: number;
+  /** Seconds to wait after the load before reading RSS again. */
+  readonly settleSec: number;
+  /** SIGKILL + restart cycles per server and round. */
+  readonly restartRuns: number;
+  /** Servers to measure, in the order they take turns. */
+  readonly impls: readonly EtcdImpl[];
+  /** Where to write the markdown section (it is always printed too). */
+  readonly markdownFile: string | null;
+  /** Run `npm run build` first so Flotilla runs from compiled output. */
+  readonly build: boolean;
+}
+
+export const usage = `usage: npm run bench -- [options]
+  --quick                 short smoke run (2 s runs, 1 and 64 connections, 10k keys, 1 round)
+  --only put,get,rss,restart
+  --duration S            seconds per wrk run (default 10)
+  --connections 1,16,64,256
+  --rounds N              runs per server and measurement, alternating servers (default 2)
+  --keys N                keys loaded for rss/restart (default 100000)
+  --value-bytes N         value size for PUTs and the load (default 100)
+  --settle S              seconds between the end of the load and the second RSS reading (default 15)
+  --restart-runs N        SIGKILL + restart cycles per server and round (default 3)
+  --impls flotilla,reference
+  --markdown FILE         also write the markdown section to FILE
+  --no-build              do not run \`npm run build\` first`;
+
+const full: BenchOptions = {
+  quick: false,
+  only: suiteNames,
+  durationSec: 10,
+  connections: [1, 16, 64, 256],
+  rounds: 2,
+  keys: 100_000,
+  valueBytes: 100,
+  loadConcurrency: 64,
+  settleSec: 15,
+  restartRuns: 3,
+  impls: ['flotilla', 'reference'],
+  markdownFile: null,
+  build: true,
+};
+
+const quick: Partial<BenchOptions> = {
+  quick: true,
+  durationSec: 2,
+  connections: [1, 64],
+  rounds: 1,
+  keys: 10_000,
+  settleSec: 2,
+  restartRuns: 1,
+};
+
+function positiveInt(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (text === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got "${text ?? ''}"`);
+  return n;
+}
+
+function positiveNumber(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (text === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number, got "${text ?? ''}"`);
+  return n;
+}
+
+function list(flag: string, text: string | undefined): string[] {
+  if (text === undefined || text.trim() === '') throw new Error(`${flag} needs a comma-separated list`);
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Parses argv (without node and the script); explicit flags win over --quick wherever they appear. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const explicit: { -readonly [K in keyof BenchOptions]?: BenchOptions[K] } = {};
+  let useQuick = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--quick': useQuick = true; break;
+      case '--no-build': explicit.build = false; break;
+      case '--only': {
+        const names = list(flag, value());
+        for (const n of names) {
+          if (!(suiteNames as readonly string[]).includes(n)) throw new Error(`--only: unknown suite "${n}" (known: ${suiteNames.join(', ')})`);
+        }
+        explicit.only = names as SuiteName[];
+        break;
+      }
+      case '--duration': explicit.durationSec = positiveInt(flag, value()); break;
+      case '--connections': explicit.connections = list(flag, value()).map((c) => positiveInt(flag, c)); break;
+      case '--rounds': explicit.rounds = positiveInt(flag, value()); break;
+      case '--keys': explicit.keys = positiveInt(flag, value()); break;
+      case '--value-bytes': explicit.valueBytes = positiveInt(flag, value()); break;
+      case '--concurrency': explicit.loadConcurrency = positiveInt(flag, value()); break;
+      case '--settle': explicit.settleSec = positiveNumber(flag, value()); break;
+      case '--restart-runs': explicit.restartRuns = positiveInt(flag, value()); break;
+      case '--impls': {
+        const impls = list(flag, value());
+        for (const impl of impls) {
+          if (impl !== 'flotilla' && impl !== 'reference') throw new Error(`--impls: unknown server "${impl}"`);
+        }
+        explicit.impls = impls as EtcdImpl[];
+        break;
+      }
+      case '--markdown': {
+        const file = value();
+        if (file === undefined) throw new Error('--markdown needs a file name');
+        explicit.markdownFile = file;
+        break;
+      }
+      default:
+        throw new Error(`unknown option "${flag}"\n${usage}`);
+    }
+  }
+  return { ...full, ...(useQuick ? quick : {}), ...explicit };
+}

@@ -1,0 +1,29 @@
+/**
+ * What every benchmark suite gets and returns. A suite starts the servers it needs through the
+ * context (so they are stopped even when the run is interrupted) and returns raw measurements; the
+ * runner puts them side by side. A 3-node `cluster` suite plugs in the same way.
+ */
+import type { EtcdImpl, EtcdProcess } from '../test/support/etcd-process.js';
+import type { BenchOptions } from './bench-options.js';
+import type { Measurement } from './measurement.js';
+
+export interface SuiteContext {
+  readonly options: BenchOptions;
+  /** Servers that still start; one that failed to start once is left out of later turns. */
+  impls(): readonly EtcdImpl[];
+  /** A fresh one-member server on free loopback ports with a temp data dir, or null if it cannot start. */
+  startServer(impl: EtcdImpl): Promise<EtcdProcess | null>;
+  stopServer(server: EtcdProcess): Promise<void>;
+  log(line: string): void;
+}
+
+export interface BenchSuite {
+  readonly name: string;
+  /** One line for the markdown section: how this suite measures. */
+  readonly method: string;
+  run(ctx: SuiteContext): Promise<Measurement[]>;
+}
+
+export function implLabel(impl: EtcdImpl): string {
+  return impl === 'flotilla' ? 'Flotilla' : 'etcd';
+}

@@ -1,0 +1,144 @@
+/**
+ * `npm run bench`: the same load against Flotilla and real etcd 3.4 (`--enable-v2`) in one run,
+ * printed side by side with ratios and as a markdown section for docs/benchmarks.md.
+ * Benchmarks never fail on a number; the exit code only says whether the run itself worked.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, startEtcd, type EtcdImpl, type EtcdProcess } from '../test/support/etcd-process.js';
+import { parseBenchOptions, usage, type BenchOptions } from './bench-options.js';
+import { implLabel, type BenchSuite, type SuiteContext } from './bench-suite.js';
+import { markdownSection, textTable, type RunDescription } from './comparison-report.js';
+import { compare, type Measurement } from './measurement.js';
+import { loadRestartSuite } from './suites/load-restart-suite.js';
+import { throughputSuite } from './suites/throughput-suite.js';
+
+function log(line: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+function suitesFor(options: BenchOptions): BenchSuite[] {
+  const suites: BenchSuite[] = [];
+  if (options.only.includes('put')) suites.push(throughputSuite('put'));
+  if (options.only.includes('get')) suites.push(throughputSuite('get'));
+  const memory = options.only.includes('rss');
+  const restart = options.only.includes('restart');
+  if (memory || restart) suites.push(loadRestartSuite({ memory, restart }));
+  return suites;
+}
+
+function firstLine(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000, cwd: repoRoot }).split('\n')[0]!.trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function describeRun(argv: readonly string[], options: BenchOptions, suites: readonly BenchSuite[]): RunDescription {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
+  const dirty = firstLine('git', ['status', '--porcelain', '--', 'src']) !== '' ? ' (with uncommitted changes in src/)' : '';
+  return {
+    command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
+    startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: `${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average at start ${load}`,
+    versions: `Flotilla ${commit}${dirty}, ${firstLine('/usr/bin/etcd', ['--version'])}, Node ${process.version}, ${firstLine('wrk', ['--version'])}`,
+    method: [
+      `Each figure is the median over ${options.rounds} run(s) per server; the servers take turns (Flotilla, etcd, Flotilla, etcd) so drift hits both. Both are started with the same etcd 3.4 command line (one member, \`--enable-v2\`), on loopback, with a fresh temp data dir.`,
+      `wrk runs last ${options.durationSec} s; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round.`,
+      ...suites.map((s) => s.method),
+    ],
+  };
+}
+
+function build(): void {
+  log('npm run build (so Flotilla runs from compiled output)');
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+  if (result.status !== 0) {
+    const text = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n');
+    log(`build reported errors (continuing with whatever was emitted): ${text.slice(0, 5).join(' | ')}${text.length > 5 ? ' ...' : ''}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const options = parseBenchOptions(argv);
+  if (options.build && options.impls.includes('flotilla')) build();
+  const suites = suitesFor(options);
+  const description = describeRun(argv, options, suites);
+  const logDir = mkdtempSync(join(os.tmpdir(), 'flotilla-bench-'));
+  mkdirSync(logDir, { recursive: true });
+  const running = new Set<EtcdProcess>();
+  const unavailable = new Set<EtcdImpl>();
+  let started = 0;
+
+  const stopAll = async (): Promise<void> => {
+    await Promise.all([...running].map((s) => s.stop().catch(() => undefined)));
+    running.clear();
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`${signal}: stopping servers`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const ctx: SuiteContext = {
+    options,
+    impls: () => options.impls.filter((impl) => !unavailable.has(impl)),
+    async startServer(impl) {
+      const logFile = join(logDir, `${impl}-${++started}.log`);
+      try {
+        const server = await startEtcd({ impl, logFile, startTimeoutMs: 60_000 });
+        running.add(server);
+        return server;
+      } catch (err) {
+        unavailable.add(impl);
+        log(`${implLabel(impl)} did not start, leaving it out from now on: ${(err as Error).message} (log: ${logFile})`);
+        return null;
+      }
+    },
+    async stopServer(server) {
+      running.delete(server);
+      await server.stop();
+    },
+    log,
+  };
+
+  const measurements: Measurement[] = [];
+  try {
+    for (const suite of suites) {
+      log(`suite ${suite.name}`);
+      measurements.push(...(await suite.run(ctx)));
+    }
+  } finally {
+    await stopAll();
+  }
+
+  const rows = compare(measurements);
+  process.stdout.write(`\n${textTable(rows)}\n\n`);
+  const markdown = markdownSection(rows, description);
+  process.stdout.write(`${markdown}\n`);
+  if (options.markdownFile) {
+    writeFileSync(options.markdownFile, markdown);
+    log(`markdown section written to ${options.markdownFile}`);
+  }
+  log(`server logs in ${logDir}`);
+  return measurements.length > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

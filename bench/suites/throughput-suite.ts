@@ -1,0 +1,75 @@
+/**
+ * PUT of distinct keys and GET of one existing key with wrk at each connection count; every wrk run
+ * gets a freshly started server, and the servers take turns.
+ */
+import { runWrk } from '../wrk.js';
+import { implLabel, type BenchSuite, type SuiteContext } from '../bench-suite.js';
+import type { Measurement } from '../measurement.js';
+import type { WrkReport } from '../wrk-report.js';
+
+export type ThroughputOp = 'put' | 'get';
+
+const readKeyPath = '/v2/keys/bench/read-me';
+
+async function writeReadKey(baseURL: string, valueBytes: number): Promise<void> {
+  const res = await fetch(`${baseURL}${readKeyPath}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `value=${'r'.repeat(valueBytes)}`,
+    signal: AbortSignal.timeout(10_000),
+  });
+  await res.text();
+  if (res.status !== 200 && res.status !== 201) throw new Error(`PUT ${readKeyPath} answered ${res.status}`);
+}
+
+function problems(report: WrkReport): string | undefined {
+  const parts: string[] = [];
+  if (report.non2xx > 0) parts.push(`${report.non2xx} non-2xx answers`);
+  if (report.socketErrors > 0) parts.push(`${report.socketErrors} socket errors`);
+  return parts.length > 0 ? `${parts.join(', ')} of ${report.requests}` : undefined;
+}
+
+export function throughputSuite(op: ThroughputOp): BenchSuite {
+  const label = op.toUpperCase();
+  return {
+    name: op,
+    method: op === 'put'
+      ? 'PUT: wrk -t min(c,2) -c c --latency with bench/lua/put.lua, each request a new key /v2/keys/bench/<run>-t<thread>-<n> with a form value of the value size; a fresh server for each run.'
+      : 'GET: wrk with bench/lua/get.lua reading one existing key (value of the value size) without quorum; a fresh server for each run.',
+    async run(ctx: SuiteContext): Promise<Measurement[]> {
+      const { options } = ctx;
+      const out: Measurement[] = [];
+      for (const connections of options.connections) {
+        for (let round = 1; round <= options.rounds; round++) {
+          for (const impl of ctx.impls()) {
+            const server = await ctx.startServer(impl);
+            if (!server) continue;
+            try {
+              if (op === 'get') await writeReadKey(server.clientURL, options.valueBytes);
+              const report = await runWrk({
+                baseURL: server.clientURL,
+                script: op,
+                connections,
+                durationSec: options.durationSec,
+                scriptArgs: op === 'put' ? [`r${round}c${connections}`, String(options.valueBytes)] : [readKeyPath],
+              });
+              const note = problems(report);
+              const metric = `${label} c=${connections}`;
+              out.push(
+                { metric: `${metric} throughput`, unit: 'req/s', better: 'higher', impl, value: report.requestsPerSec, ...(note ? { note } : {}) },
+                { metric: `${metric} p50 latency`, unit: 'ms', better: 'lower', impl, value: report.p50Ms },
+                { metric: `${metric} p99 latency`, unit: 'ms', better: 'lower', impl, value: report.p99Ms },
+              );
+              ctx.log(`${label} c=${connections} round ${round} ${implLabel(impl)}: ${Math.round(report.requestsPerSec)} req/s, p50 ${report.p50Ms.toFixed(2)} ms, p99 ${report.p99Ms.toFixed(2)} ms${note ? ` (${note})` : ''}`);
+            } catch (err) {
+              ctx.log(`${label} c=${connections} round ${round} ${implLabel(impl)}: failed: ${(err as Error).message}`);
+            } finally {
+              await ctx.stopServer(server);
+            }
+          }
+        }
+      }
+      return out;
+    },
+  };
+}

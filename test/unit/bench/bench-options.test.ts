@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseBenchOptions } from '../../../bench/bench-options.js';
+
+test('defaults are the full benchmark', () => {
+  const o = parseBenchOptions([]);
+  assert.deepEqual(o.connections, [1, 16, 64, 256]);
+  assert.deepEqual(o.only, ['put', 'get', 'rss', 'restart']);
+  assert.equal(o.durationSec, 10);
+  assert.equal(o.keys, 100_000);
+  assert.equal(o.rounds, 2);
+  assert.deepEqual(o.impls, ['flotilla', 'reference']);
+  assert.equal(o.build, true);
+});
+
+test('--quick shortens everything, explicit flags win wherever they stand', () => {
+  const o = parseBenchOptions(['--duration', '5', '--quick', '--only', 'put,restart', '--no-build']);
+  assert.equal(o.quick, true);
+  assert.equal(o.durationSec, 5);
+  assert.deepEqual(o.connections, [1, 64]);
+  assert.deepEqual(o.only, ['put', 'restart']);
+  assert.equal(o.keys, 10_000);
+  assert.equal(o.build, false);
+});
+
+test('lists and numbers are checked', () => {
+  assert.deepEqual(parseBenchOptions(['--connections', '2, 8']).connections, [2, 8]);
+  assert.throws(() => parseBenchOptions(['--only', 'put,cluster']), /unknown suite "cluster"/);
+  assert.throws(() => parseBenchOptions(['--connections', '0']), /positive integer/);
+  assert.throws(() => parseBenchOptions(['--impls', 'zookeeper']), /unknown server/);
+  assert.throws(() => parseBenchOptions(['--fast']), /unknown option "--fast"/);
+});
