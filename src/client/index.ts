@@ -1,0 +1,34 @@
+/** The public face of the v2 client library. */
+export { EtcdClient } from './etcd-client.js';
+export { Watcher } from './watcher.js';
+export {
+  EtcdError,
+  WatchIndexClearedError,
+  EndpointError,
+  ClusterUnavailableError,
+  TotalTimeoutError,
+  CallAbortedError,
+  InvalidResponseError,
+  MembersApiError,
+  ERROR_CODES,
+} from './errors.js';
+export type {
+  EtcdNode,
+  EtcdAction,
+  EtcdResponse,
+  Member,
+  VersionInfo,
+  HealthInfo,
+  StatsDocument,
+  TlsOptions,
+  EtcdClientOptions,
+  CallOptions,
+  GetOptions,
+  SetOptions,
+  TtlOptions,
+  CreateInOrderOptions,
+  DeleteOptions,
+  CompareOptions,
+  CompareAndSwapOptions,
+  WatchOptions,
+} from './types.js';
