@@ -37,6 +37,12 @@ export class FrameBuffer {
     return this.buf.subarray(0, this.used);
   }
 
+  /** Drops frames appended after `length` (which must be a frame boundary at or past the last seal). */
+  rewind(length: number): void {
+    if (length < this.sealedUpTo || length > this.used) throw new RangeError(`cannot rewind to ${length}`);
+    this.used = length;
+  }
+
   reset(): void {
     this.used = 0;
     this.sealedUpTo = 0;

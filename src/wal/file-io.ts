@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every file operation the write-ahead log and the snapshotter perform. Going through this one
+ * interface lets tests stand in a file system that forgets whatever was not yet fsynced, to
+ * simulate a crash.
+ */
+export interface FileIo {
+  /** Opens an existing file for reading and writing. */
+  openReadWrite(file: string): number;
+  /** Creates a new file for reading and writing; fails if it exists. */
+  createExclusive(file: string): number;
+  close(fd: number): void;
+  readWhole(file: string): Buffer;
+  /** Writes all of `data` at `position`, blocking the event loop. */
+  writeAt(fd: number, data: Uint8Array, position: number): void;
+  /** Writes all of `data` at `position` on the libuv threadpool. */
+  writeAtAsync(fd: number, data: Uint8Array, position: number): Promise<void>;
+  /** fdatasync, blocking the event loop. */
+  syncData(fd: number): void;
+  /** fdatasync on the libuv threadpool. */
+  syncDataAsync(fd: number): Promise<void>;
+  /** fsyncs a directory, making file creations, renames and removals in it durable. */
+  syncDir(dir: string): void;
+  rename(from: string, to: string): void;
+  unlink(file: string): void;
+  removeTree(dir: string): void;
+  list(dir: string): string[];
+  makeDir(dir: string): void;
+  exists(file: string): boolean;
+  isDirectory(file: string): boolean;
+}
+
+async function writeFully(fd: number, data: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.byteLength) {
+    const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) => {
+      fs.write(fd, data, done, data.byteLength - done, position + done, (err, bytesWritten) =>
+        err ? reject(err) : resolve({ bytesWritten }),
+      );
+    });
+    done += bytesWritten;
+  }
+}
+
+/** The real file system. */
+export const nodeFileIo: FileIo = {
+  openReadWrite: (file) => fs.openSync(file, 'r+'),
+  createExclusive: (file) => fs.openSync(file, 'wx+', 0o600),
+  close: (fd) => fs.closeSync(fd),
+  readWhole: (file) => fs.readFileSync(file),
+  writeAt(fd, data, position) {
+    let done = 0;
+    while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done, position + done);
+  },
+  writeAtAsync: writeFully,
+  syncData: (fd) => fs.fdatasyncSync(fd),
+  syncDataAsync: (fd) =>
+    new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
+  syncDir(dir) {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  rename: (from, to) => fs.renameSync(from, to),
+  unlink: (file) => fs.unlinkSync(file),
+  removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
+  list: (dir) => fs.readdirSync(dir),
+  makeDir: (dir) => void fs.mkdirSync(dir, { recursive: true, mode: 0o700 }),
+  exists: (file) => fs.existsSync(file),
+  isDirectory: (file) => fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false,
+};
+
+/** The directory holding `file`, for syncDir after creating or renaming it. */
+export function parentDir(file: string): string {
+  return path.dirname(path.resolve(file));
+}
