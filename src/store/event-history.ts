@@ -1,0 +1,76 @@
+import { EtcdError, ErrorCode } from './errors.js';
+import type { StoreEvent } from './request.js';
+
+/**
+ * Ring buffer of the most recent events (1000 by default), used to answer watches that start in the
+ * past. Every index increment of the store appends exactly one event, so an index is found by its
+ * offset from the oldest retained one.
+ */
+export class EventHistory {
+  private readonly ring: (StoreEvent | undefined)[];
+  private readonly capacity: number;
+  /** Slot of the oldest event. */
+  private front = 0;
+  private count = 0;
+  /** Index of the oldest retained event (0 while empty). */
+  startIndex = 0;
+  /** Index of the newest event (0 while empty). */
+  lastIndex = 0;
+
+  constructor(capacity = 1000) {
+    this.capacity = capacity;
+    this.ring = new Array<StoreEvent | undefined>(capacity);
+  }
+
+  add(event: StoreEvent): void {
+    if (this.count < this.capacity) {
+      this.ring[(this.front + this.count) % this.capacity] = event;
+      this.count++;
+    } else {
+      this.ring[this.front] = event;
+      this.front = (this.front + 1) % this.capacity;
+    }
+    this.lastIndex = event.index;
+    this.startIndex = this.ring[this.front]!.index;
+  }
+
+  /**
+   * The first event at or after `index` that a watcher on `key` would see, or null when none has
+   * happened yet. Throws 401 when `index` is older than the retained window (the error's index is
+   * left 0 for the caller to fill in).
+   */
+  scan(key: string, recursive: boolean, index: number): StoreEvent | null {
+    if (index < this.startIndex) {
+      throw new EtcdError(
+        ErrorCode.EventIndexCleared,
+        `the requested history has been cleared [${this.startIndex}/${index}]`,
+        0,
+      );
+    }
+    if (index > this.lastIndex || this.count === 0) return null;
+    const prefix = key.endsWith('/') ? key : `${key}/`;
+    let offset = index - this.startIndex;
+    for (; offset < this.count; offset++) {
+      const e = this.ring[(this.front + offset) % this.capacity]!;
+      if (e.refresh === true) continue;
+      const eventKey = e.node.key ?? '/';
+      let ok = eventKey === key;
+      if (!ok && recursive) ok = eventKey.startsWith(prefix);
+      if (!ok && (e.action === 'delete' || e.action === 'expire') && e.prevNode?.dir === true) {
+        // etcd matches a removed directory by plain string prefix, without a '/' boundary.
+        ok = key.startsWith(e.prevNode.key ?? '/');
+      }
+      if (ok) return e;
+    }
+    return null;
+  }
+
+  /** Drops every event (used after a snapshot restore, where history is not kept). */
+  clear(): void {
+    this.ring.fill(undefined);
+    this.front = 0;
+    this.count = 0;
+    this.startIndex = 0;
+    this.lastIndex = 0;
+  }
+}

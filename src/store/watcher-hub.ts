@@ -1,0 +1,103 @@
+import { EventHistory } from './event-history.js';
+import type { StoreEvent } from './request.js';
+import { Watcher, type WatcherRegistry } from './watcher.js';
+
+/**
+ * Live watchers by watched path, plus the event history. Notifying an event walks the changed key's
+ * ancestors (`/`, `/a`, `/a/b`, ...) and wakes the watchers registered on each of them that match.
+ */
+export class WatcherHub implements WatcherRegistry {
+  readonly history: EventHistory;
+  private readonly byPath = new Map<string, Set<Watcher>>();
+  /** Number of registered live watchers. */
+  count = 0;
+
+  constructor(historyCapacity = 1000) {
+    this.history = new EventHistory(historyCapacity);
+  }
+
+  get hasWatchers(): boolean {
+    return this.byPath.size > 0;
+  }
+
+  /**
+   * A watcher on `key`. When a matching event at or after `sinceIndex` is in the history, the watcher
+   * already holds it and is not registered. Throws 401 (index to be filled by the caller) when
+   * `sinceIndex` is older than the history window.
+   */
+  watch(key: string, recursive: boolean, stream: boolean, sinceIndex: number, storeIndex: number): Watcher {
+    const past = this.history.scan(key, recursive, sinceIndex);
+    if (past !== null) {
+      const w = new Watcher(key, recursive, stream, sinceIndex, storeIndex, null);
+      w.deliver(past);
+      w.detach();
+      return w;
+    }
+    const w = new Watcher(key, recursive, stream, sinceIndex, storeIndex, this);
+    let set = this.byPath.get(key);
+    if (set === undefined) {
+      set = new Set();
+      this.byPath.set(key, set);
+    }
+    set.add(w);
+    this.count++;
+    return w;
+  }
+
+  unregister(watcher: Watcher): void {
+    const set = this.byPath.get(watcher.key);
+    if (set === undefined || !set.delete(watcher)) return;
+    this.count--;
+    if (set.size === 0) this.byPath.delete(watcher.key);
+  }
+
+  /** Records the event and wakes the watchers on the changed key and its ancestors. */
+  notify(event: StoreEvent): void {
+    this.history.add(event);
+    if (this.byPath.size === 0) return;
+    const key = event.node.key ?? '/';
+    this.notifyPath(event, '/', false);
+    let slash = key.indexOf('/', 1);
+    while (slash !== -1) {
+      this.notifyPath(event, key.slice(0, slash), false);
+      slash = key.indexOf('/', slash + 1);
+    }
+    if (key !== '/') this.notifyPath(event, key, false);
+  }
+
+  /** Records a TTL refresh: it takes an index in the history but wakes nobody. */
+  record(event: StoreEvent): void {
+    this.history.add(event);
+  }
+
+  /** Wakes the watchers registered exactly on `path`, a node removed by `event`. */
+  notifyRemoved(event: StoreEvent, path: string): void {
+    if (this.byPath.size !== 0) this.notifyPath(event, path, true);
+  }
+
+  private notifyPath(event: StoreEvent, path: string, removed: boolean): void {
+    const set = this.byPath.get(path);
+    if (set === undefined) return;
+    const key = event.node.key ?? '/';
+    const exact = key === path;
+    if (!exact && isHiddenBelow(path, key)) return;
+    for (const w of set) {
+      if (!(w.recursive || exact || removed) || event.index < w.sinceIndex) continue;
+      if (!w.stream) {
+        set.delete(w);
+        this.count--;
+        w.detach();
+        w.deliver(event);
+      } else {
+        w.deliver(event); // a stream watcher that falls behind unregisters itself
+      }
+    }
+    if (set.size === 0 && this.byPath.get(path) === set) this.byPath.delete(path);
+  }
+}
+
+/** True when a path component of `key` below the watched `path` starts with `_`. */
+function isHiddenBelow(path: string, key: string): boolean {
+  if (path.length > key.length) return false;
+  return key.indexOf('/_', path.length - 1) !== -1;
+}
