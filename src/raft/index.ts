@@ -1,0 +1,11 @@
+export * from './messages.js';
+export * from './errors.js';
+export * from './conf-change.js';
+export type { Storage } from './storage.js';
+export { MemoryStorage } from './memory-storage.js';
+export type { RaftConfig, RandomSource } from './config.js';
+export { RaftLog } from './log.js';
+export { Progress, ProgressState } from './progress.js';
+export { Raft, StateType, stateTypeNames } from './raft.js';
+export { RaftNode, type Ready, type SoftState, type NodeStatus } from './node.js';
+export { initialClusterLog } from './initial-cluster.js';

@@ -1,0 +1,181 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MessageType } from '../../../src/raft/messages.js';
+import { StateType } from '../../../src/raft/raft.js';
+import { MemoryStorage } from '../../../src/raft/memory-storage.js';
+import { TestNetwork, ids, msg, newTestRaft, readMessages } from './harness.js';
+
+test('a candidate with votes from a majority becomes leader; the others follow', () => {
+  const nt = TestNetwork.of(3);
+  nt.elect(1);
+  assert.equal(nt.get(1).state, StateType.Leader);
+  assert.equal(nt.get(1).term, 1);
+  for (const id of [2, 3]) {
+    assert.equal(nt.get(id).state, StateType.Follower);
+    assert.equal(nt.get(id).lead, 1n);
+    assert.equal(nt.get(id).vote, 1n);
+  }
+});
+
+test('a candidate without a majority stays candidate, and loses to rejections', () => {
+  const nt = TestNetwork.of(5);
+  for (const id of [3, 4, 5]) nt.isolate(id);
+  nt.cut(1, 2);
+  nt.elect(1);
+  assert.equal(nt.get(1).state, StateType.Candidate);
+  // Rejections from a majority make it a follower again.
+  const r = newTestRaft(1, [1, 2, 3]);
+  r.becomeCandidate();
+  r.step(msg(MessageType.VoteResp, 2, 1, { term: 1, reject: true }));
+  assert.equal(r.state, StateType.Candidate);
+  r.step(msg(MessageType.VoteResp, 3, 1, { term: 1, reject: true }));
+  assert.equal(r.state, StateType.Follower);
+});
+
+test('split vote: two candidates in one term, neither wins, a later election does', () => {
+  const nt = TestNetwork.of(3);
+  nt.isolate(1);
+  nt.isolate(2);
+  nt.elect(1);
+  nt.elect(2);
+  nt.recover();
+  // 3 votes for whichever candidate asks first; the other candidate's request in term 1 is rejected.
+  nt.send(msg(MessageType.Vote, 2, 3, { term: 1, index: 0, logTerm: 0 }));
+  nt.send(msg(MessageType.Vote, 1, 3, { term: 1, index: 0, logTerm: 0 }));
+  assert.equal(nt.get(3).vote, 2n);
+  const leaders = [1, 2, 3].filter((id) => nt.get(id).state === StateType.Leader);
+  assert.deepEqual(leaders, [2]);
+  nt.elect(1);
+  assert.equal(nt.get(1).state, StateType.Leader);
+  assert.equal(nt.get(1).term, 2);
+});
+
+test('a member votes at most once per term', () => {
+  const r = newTestRaft(1, [1, 2, 3]);
+  r.step(msg(MessageType.Vote, 2, 1, { term: 5, index: 0, logTerm: 0 }));
+  r.step(msg(MessageType.Vote, 3, 1, { term: 5, index: 0, logTerm: 0 }));
+  const resp = readMessages(r);
+  assert.deepEqual(resp.map((m) => [Number(m.to), m.type, m.reject]), [
+    [2, MessageType.VoteResp, false],
+    [3, MessageType.VoteResp, true],
+  ]);
+  assert.equal(r.vote, 2n);
+  // Re-asking by the same candidate is granted again (duplicate request).
+  r.step(msg(MessageType.Vote, 2, 1, { term: 5, index: 0, logTerm: 0 }));
+  assert.equal(readMessages(r)[0]!.reject, false);
+});
+
+test('the planted double-vote bug grants a second vote in the same term', () => {
+  const r = newTestRaft(1, [1, 2, 3], { plantedBugs: { voteTwiceInOneTerm: true } });
+  r.step(msg(MessageType.Vote, 2, 1, { term: 5, index: 0, logTerm: 0 }));
+  r.step(msg(MessageType.Vote, 3, 1, { term: 5, index: 0, logTerm: 0 }));
+  assert.deepEqual(readMessages(r).map((m) => m.reject), [false, false]);
+});
+
+test('votes are refused to candidates whose log is behind', () => {
+  const storage = MemoryStorage.withMembers(ids(1, 2, 3));
+  storage.append([
+    { term: 1, index: 1, type: 0, data: new Uint8Array() },
+    { term: 2, index: 2, type: 0, data: new Uint8Array() },
+  ]);
+  const r = newTestRaft(1, [1, 2, 3], { storage });
+  r.step(msg(MessageType.Vote, 2, 1, { term: 3, index: 5, logTerm: 1 })); // older last term
+  r.step(msg(MessageType.Vote, 3, 1, { term: 3, index: 1, logTerm: 2 })); // same term, shorter
+  assert.deepEqual(readMessages(r).map((m) => m.reject), [true, true]);
+  r.step(msg(MessageType.Vote, 3, 1, { term: 3, index: 2, logTerm: 2 }));
+  assert.deepEqual(readMessages(r).map((m) => m.reject), [false]);
+});
+
+test('a higher term turns a leader or candidate into a follower', () => {
+  const nt = TestNetwork.of(3);
+  nt.elect(1);
+  const r = nt.get(1);
+  r.step(msg(MessageType.App, 2, 1, { term: 4 }));
+  assert.equal(r.state, StateType.Follower);
+  assert.equal(r.term, 4);
+  assert.equal(r.lead, 2n);
+  const c = newTestRaft(2, [1, 2, 3]);
+  c.becomeCandidate();
+  c.step(msg(MessageType.Vote, 3, 2, { term: 7, index: 0, logTerm: 0 }));
+  assert.equal(c.state, StateType.Follower);
+  assert.equal(c.term, 7);
+  assert.equal(c.vote, 3n);
+});
+
+test('election timeout: a follower campaigns after its randomized timeout', () => {
+  const r = newTestRaft(1, [1, 2, 3]);
+  for (let i = 0; i < 9; i++) r.tick();
+  assert.equal(r.state, StateType.Follower);
+  r.tick();
+  assert.equal(r.state, StateType.Candidate);
+  const votes = readMessages(r);
+  assert.deepEqual(votes.map((m) => [m.type, Number(m.to), m.term]), [
+    [MessageType.Vote, 2, 1],
+    [MessageType.Vote, 3, 1],
+  ]);
+});
+
+test('a single-member cluster elects itself at once', () => {
+  const r = newTestRaft(1, [1]);
+  r.step(msg(MessageType.Hup, 1, 1));
+  assert.equal(r.state, StateType.Leader);
+});
+
+test('pre-vote: an isolated member does not raise its term, and cannot disrupt on return', () => {
+  const nt = TestNetwork.of(3, { preVote: true });
+  nt.elect(1);
+  assert.equal(nt.get(1).state, StateType.Leader);
+  nt.isolate(3);
+  for (let i = 0; i < 5; i++) nt.elect(3);
+  assert.equal(nt.get(3).state, StateType.PreCandidate);
+  assert.equal(nt.get(3).term, 1);
+  nt.propose(1, 'x');
+  nt.recover();
+  nt.elect(3); // pre-vote rejected: 1 and 2 have a longer log
+  assert.equal(nt.get(1).state, StateType.Leader);
+  assert.equal(nt.get(1).term, 1);
+  assert.equal(nt.get(3).state, StateType.Follower);
+});
+
+test('pre-vote: a pre-candidate that wins runs a real election with term+1', () => {
+  const nt = TestNetwork.of(3, { preVote: true });
+  nt.elect(2);
+  assert.equal(nt.get(2).state, StateType.Leader);
+  assert.equal(nt.get(2).term, 1);
+  const types = nt.delivered.map((m) => m.type);
+  assert.ok(types.includes(MessageType.PreVote));
+  assert.ok(types.includes(MessageType.Vote));
+});
+
+test('check quorum: a leader that hears from no one steps down after an election timeout', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true });
+  nt.elect(1);
+  nt.isolate(1);
+  const r = nt.get(1);
+  for (let i = 0; i < 10; i++) r.tick();
+  assert.equal(r.state, StateType.Leader); // recentActive from the election still counts once
+  for (let i = 0; i < 10; i++) r.tick();
+  assert.equal(r.state, StateType.Follower);
+});
+
+test('check quorum: members in a leader lease ignore vote requests', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true });
+  nt.elect(1);
+  const f = nt.get(2);
+  f.step(msg(MessageType.Vote, 3, 2, { term: 5, index: 10, logTerm: 5 }));
+  assert.equal(f.term, 1);
+  assert.equal(readMessages(f).length, 0);
+});
+
+test('a stale leader learns the new term from the answer to its heartbeat', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true });
+  nt.elect(1);
+  nt.isolate(1);
+  nt.get(3).electionElapsed = 10; // 3 has not heard from 1 for a whole election timeout
+  nt.elect(2);
+  assert.equal(nt.get(2).state, StateType.Leader);
+  nt.recover();
+  nt.send(msg(MessageType.Beat, 1, 1));
+  assert.equal(nt.get(1).state, StateType.Follower);
+  assert.equal(nt.get(1).term, nt.get(2).term);
+});
