@@ -19,7 +19,8 @@ export const crashUsage = `usage: node --import tsx test/crash/run.ts [options]
   --writers N         concurrent writers (default 8)
   --kill-ms MIN,MAX   kill moment after the writers start (default 100,2000)
   --burst-share P     share of rounds killed right after a burst (default 0.35)
-  --fresh-every N     empty data dir every N rounds (default 5)`;
+  --fresh-every N     empty data dir every N rounds (default 5)
+  --inject-loss       check the checker: delete one acknowledged key after each restart (every round must fail)`;
 
 function int(flag: string, text: string | undefined, min: number): number {
   const n = Number(text);
@@ -37,6 +38,7 @@ export function parseCrashOptions(argv: readonly string[], defaultSeed: number):
     maxKillMs: 2000,
     burstShare: 0.35,
     freshEvery: 5,
+    injectLoss: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -63,6 +65,7 @@ export function parseCrashOptions(argv: readonly string[], defaultSeed: number):
         o.burstShare = p;
         break;
       }
+      case '--inject-loss': o.injectLoss = true; break;
       case '--fresh-every': o.freshEvery = int(flag, value(), 1); break;
       default: throw new Error(`unknown option "${flag}"\n${crashUsage}`);
     }

@@ -16,11 +16,17 @@ export type KillMoment =
 export interface RoundPlan {
   readonly round: number;
   readonly writers: number;
+  readonly injectLoss: boolean;
   readonly kill: KillMoment;
 }
 
 export interface RoundSettings {
   readonly writers: number;
+  /**
+   * Checks the checker: after each restart, delete one acknowledged key behind the model's back,
+   * so every round must report a lost write.
+   */
+  readonly injectLoss: boolean;
   readonly minKillMs: number;
   readonly maxKillMs: number;
   /** Share of rounds that end right after a burst. */
@@ -33,9 +39,9 @@ export function planRound(seed: number, round: number, settings: RoundSettings):
   const afterMs = random.int(settings.minKillMs, settings.maxKillMs);
   if (random.chance(settings.burstShare)) {
     const size = random.int(32, 256);
-    return { round, writers: settings.writers, kill: { kind: 'burst', afterMs, size, acksBeforeKill: random.int(1, Math.max(1, Math.floor(size / 3))) } };
+    return { round, writers: settings.writers, injectLoss: settings.injectLoss, kill: { kind: 'burst', afterMs, size, acksBeforeKill: random.int(1, Math.max(1, Math.floor(size / 3))) } };
   }
-  return { round, writers: settings.writers, kill: { kind: 'timed', afterMs } };
+  return { round, writers: settings.writers, injectLoss: settings.injectLoss, kill: { kind: 'timed', afterMs } };
 }
 
 export function describePlan(plan: RoundPlan): string {
@@ -69,6 +75,14 @@ async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function deleteOneAcknowledgedKey(client: V2Client, model: KeyModel, seed: number, round: number): Promise<void> {
+  const present = model.keysAckedPresent().filter((k) => k.startsWith('/crash/d/'));
+  if (present.length === 0) return;
+  const key = SeededRandom.derive(seed, round, 1000).pick(present);
+  const answer = await client.delete(key);
+  if (answer.status !== 200) throw new Error(`injected loss: DELETE ${key} answered ${answer.status}`);
 }
 
 export async function runRound(
@@ -113,6 +127,7 @@ export async function runRound(
   const reader = new V2Client(server.clientURL, 20_000);
   let indexAfterRestart = 0;
   try {
+    if (plan.injectLoss) await deleteOneAcknowledgedKey(reader, model, seed, plan.round);
     const answer = await reader.get('/crash', '?recursive=true&quorum=true');
     if (answer.status !== 200 && answer.status !== 404) {
       problems.push(`GET /v2/keys/crash?recursive=true answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);

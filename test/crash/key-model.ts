@@ -79,6 +79,11 @@ export class KeyModel {
     this.record(key).unknown = null;
   }
 
+  /** Keys whose last acknowledged state is present. */
+  keysAckedPresent(): string[] {
+    return [...this.keys].filter(([, rec]) => rec.acked.exists).map(([key]) => key);
+  }
+
   size(): number {
     return this.keys.size;
   }

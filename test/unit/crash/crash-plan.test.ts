@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { planRound } from '../../../test/crash/crash-round.js';
 import { SeededRandom } from '../../../test/crash/seeded-random.js';
 
-const settings = { writers: 4, minKillMs: 100, maxKillMs: 2000, burstShare: 0.35 };
+const settings = { writers: 4, minKillMs: 100, maxKillMs: 2000, burstShare: 0.35, injectLoss: false };
 
 test('the same seed gives the same kill moments; rounds differ', () => {
   const a = Array.from({ length: 20 }, (_, i) => planRound(42, i + 1, settings));
