@@ -17,6 +17,7 @@ const ZERO_CHUNK_SIZE = 1 << 20;
  */
 export class SegmentAllocator {
   private next: Promise<PreparedSegment> | null = null;
+  private nextFile = '';
   private counter = 0;
   private closed = false;
 
@@ -29,7 +30,8 @@ export class SegmentAllocator {
   /** Starts preparing a file if none is under way. */
   prepare(): void {
     if (this.next !== null || this.closed) return;
-    const promise = this.prepareFile(path.join(this.dir, `${this.counter++}${TMP_SUFFIX}`));
+    this.nextFile = path.join(this.dir, `${this.counter++}${TMP_SUFFIX}`);
+    const promise = this.prepareFile(this.nextFile);
     promise.catch(() => {}); // surfaced by take()
     this.next = promise;
   }
@@ -48,6 +50,7 @@ export class SegmentAllocator {
   async close(): Promise<void> {
     this.closed = true;
     const pending = this.next;
+    const pendingFile = this.nextFile;
     this.next = null;
     if (pending === null) return;
     try {
@@ -55,7 +58,8 @@ export class SegmentAllocator {
       this.io.close(fd);
       this.io.unlink(file);
     } catch {
-      // Nothing useful to do: the file is stale and will be removed on the next open.
+      // Preparation was cut short or failed: its file is stale; remove it if we still can.
+      if (this.io.exists(pendingFile)) this.io.unlink(pendingFile);
     }
   }
 
@@ -63,7 +67,8 @@ export class SegmentAllocator {
     if (this.io.exists(file)) this.io.unlink(file);
     const fd = this.io.createExclusive(file);
     try {
-      await preallocate(this.io, fd, this.segmentSize);
+      await preallocate(this.io, fd, this.segmentSize, () => this.closed);
+      if (this.closed) throw new Error('segment allocator closed');
       await this.io.syncDataAsync(fd);
       return { fd, file };
     } catch (err) {
@@ -74,9 +79,9 @@ export class SegmentAllocator {
 }
 
 /** Fills `size` bytes of a new file with zeros so later overwrites need no block allocation. */
-export async function preallocate(io: FileIo, fd: number, size: number): Promise<void> {
+export async function preallocate(io: FileIo, fd: number, size: number, cancelled = () => false): Promise<void> {
   const zeros = Buffer.alloc(Math.min(ZERO_CHUNK_SIZE, size));
-  for (let at = 0; at < size; at += zeros.length) {
+  for (let at = 0; at < size && !cancelled(); at += zeros.length) {
     await io.writeAtAsync(fd, zeros.subarray(0, Math.min(zeros.length, size - at)), at);
   }
 }

@@ -25,8 +25,12 @@ export class CrashFileIo implements FileIo {
   private crashed = false;
   private held: Array<() => void> = [];
   private holdWaiters: Array<() => void> = [];
+  /** Hold threadpool fsyncs of segment files (`*.wal`) until releaseSyncs(). */
   holdSyncs = false;
+  /** fdatasyncs of any file. */
   dataSyncs = 0;
+  /** fdatasyncs of segment files (`*.wal`), leaving out the background preparation of new ones. */
+  segmentSyncs = 0;
   dirSyncs = 0;
 
   openReadWrite(file: string): number {
@@ -69,7 +73,7 @@ export class CrashFileIo implements FileIo {
   }
   async syncDataAsync(fd: number): Promise<void> {
     this.alive();
-    if (this.holdSyncs) {
+    if (this.holdSyncs && this.pathOf.get(fd)?.endsWith('.wal')) {
       await new Promise<void>((resolve) => {
         this.held.push(resolve);
         for (const w of this.holdWaiters.splice(0)) w();
@@ -196,6 +200,7 @@ export class CrashFileIo implements FileIo {
   private synced(fd: number): void {
     this.dataSyncs++;
     const file = this.pathOf.get(fd);
+    if (file?.endsWith('.wal')) this.segmentSyncs++;
     this.unsyncedWrites = this.unsyncedWrites.filter((w) => w.file !== file);
   }
 

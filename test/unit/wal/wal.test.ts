@@ -18,7 +18,7 @@ test('create writes one preallocated segment and open reads back metadata, state
   await wal.save({ term: 1, vote: 0x8e9e05c52164694dn, commit: 3 }, []);
   await wal.close();
 
-  const opened = await Wal.open(dir, ZERO);
+  const opened = await Wal.open(dir, ZERO, { segmentSize: 64 * 1024 });
   assert.deepEqual([...opened.metadata], [...METADATA]);
   assert.deepEqual(opened.hardState, { term: 1, vote: 0x8e9e05c52164694dn, commit: 3 });
   assert.deepEqual(opened.entries.map((e) => [e.index, e.term, text(e.data)]), [
@@ -96,7 +96,7 @@ test('open from a snapshot marker returns only later entries and checks the term
   await wal.save(null, [entry(11, 2)]);
   await wal.close();
 
-  const fromSnapshot = await Wal.open(dir, { index: 5, term: 2 });
+  const fromSnapshot = await Wal.open(dir, { index: 5, term: 2 }, { segmentSize: 16 * 1024 });
   assert.deepEqual(fromSnapshot.entries.map((e) => e.index), [6, 7, 8, 9, 10, 11]);
   assert.deepEqual(fromSnapshot.hardState, { term: 2, vote: 0n, commit: 8 });
   await fromSnapshot.wal.close();
@@ -119,7 +119,7 @@ test('save copies entry data at once and refuses bad values without poisoning th
   assert.deepEqual(await wal.save(null, []), undefined);
   await wal.close();
   await assert.rejects(wal.save(null, [entry(3, 1)]), (err: unknown) => err instanceof WalError && err.code === 'WAL_CLOSED');
-  const opened = await Wal.open(dir, ZERO);
+  const opened = await Wal.open(dir, ZERO, { segmentSize: 8192 });
   assert.deepEqual(opened.entries.map((e) => [e.index, text(e.data)]), [
     [1, 'before'],
     [2, 'entry 2'],
