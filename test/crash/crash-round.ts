@@ -7,7 +7,7 @@ import type { EtcdProcess } from '../support/etcd-process.js';
 import type { KeyModel } from './key-model.js';
 import { SeededRandom } from './seeded-random.js';
 import { flattenLeaves, V2Client } from './v2-client.js';
-import { runBurst, runWriter, WriteLedger } from './writers.js';
+import { runWriter, startBurst, WriteLedger } from './writers.js';
 
 export type KillMoment =
   | { readonly kind: 'timed'; readonly afterMs: number }
@@ -101,9 +101,9 @@ export async function runRound(
 
   await delay(plan.kill.afterMs);
   if (plan.kill.kind === 'burst') {
-    const target = ledger.acked + plan.kill.acksBeforeKill;
-    burst = runBurst(ledger, plan.round, plan.kill.size);
-    if (!(await within(ledger.ackedAtLeast(target), 5000))) {
+    const started = startBurst(ledger, plan.round, plan.kill.size, plan.kill.acksBeforeKill);
+    burst = started.finished;
+    if (!(await within(started.acknowledged, 5000))) {
       problems.push(`burst: fewer than ${plan.kill.acksBeforeKill} acknowledgements within 5 s`);
     }
   }

@@ -18,23 +18,10 @@ export class WriteLedger {
   highestEtcdIndex = 0;
   stopping = false;
   readonly violations: string[] = [];
-  private ackWaiters: { count: number; wake: () => void }[] = [];
-
   constructor(readonly model: KeyModel, readonly client: V2Client) {}
 
   noteAck(): void {
     this.acked++;
-    this.ackWaiters = this.ackWaiters.filter((w) => {
-      if (this.acked < w.count) return true;
-      w.wake();
-      return false;
-    });
-  }
-
-  /** Resolves once `count` acknowledgements have been counted in total. */
-  ackedAtLeast(count: number): Promise<void> {
-    if (this.acked >= count) return Promise.resolve();
-    return new Promise((wake) => this.ackWaiters.push({ count, wake }));
   }
 }
 
@@ -163,15 +150,25 @@ export async function runWriter(ledger: WriteLedger, plan: WriterPlan): Promise<
   }
 }
 
+/** A burst of writes in flight: `acknowledged` resolves once `acksWanted` of them were acknowledged. */
+export interface Burst {
+  readonly finished: Promise<void>;
+  readonly acknowledged: Promise<void>;
+}
+
 /**
  * Many new keys at once, each its own request (so the server sees them together), recorded like
- * any other write. Resolves when every request has an answer or failed.
+ * any other write.
  */
-export async function runBurst(ledger: WriteLedger, round: number, size: number): Promise<void> {
-  const lastIndexPerKey = Array.from({ length: size }, () => ({ value: 0 }));
-  await Promise.all(lastIndexPerKey.map((lastIndex, i) => {
+export function startBurst(ledger: WriteLedger, round: number, size: number, acksWanted: number): Burst {
+  let acks = 0;
+  let signal: () => void = () => undefined;
+  const acknowledged = new Promise<void>((resolve) => { signal = resolve; });
+  const finished = Promise.all(Array.from({ length: size }, async (_, i) => {
     const key = `/crash/b/${round}-${i}`;
     const value = `b${round}-${i}`;
-    return recordedWrite(ledger, key, { op: 'set', value }, () => ledger.client.put(key, { value }), 'ack', lastIndex);
-  }));
+    await recordedWrite(ledger, key, { op: 'set', value }, () => ledger.client.put(key, { value }), 'ack', { value: 0 });
+    if (ledger.model.acked(key).exists && ++acks >= acksWanted) signal();
+  })).then(() => undefined);
+  return { finished, acknowledged };
 }
