@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly only: readonly SuiteName[];
   /** Seconds per wrk run. */
   readonly durationSec: number;
+  /** Seconds of the same load before each measured wrk run, not counted (warms up both servers). */
+  readonly warmupSec: number;
   readonly connections: readonly number[];
   /** How many times each measurement runs per server; runs alternate ours, theirs, ours, theirs. */
   readonly rounds: number;
@@ -35,6 +37,7 @@ export const usage = `usage: npm run bench -- [options]
   --quick                 short smoke run (2 s runs, 1 and 64 connections, 10k keys, 1 round)
   --only put,get,rss,restart
   --duration S            seconds per wrk run (default 10)
+  --warmup S              seconds of unmeasured load before each wrk run (default 2; 0 to skip)
   --connections 1,16,64,256
   --rounds N              runs per server and measurement, alternating servers (default 2)
   --keys N                keys loaded for rss/restart (default 100000)
@@ -49,6 +52,7 @@ const full: BenchOptions = {
   quick: false,
   only: suiteNames,
   durationSec: 10,
+  warmupSec: 2,
   connections: [1, 16, 64, 256],
   rounds: 2,
   keys: 100_000,
@@ -64,6 +68,7 @@ const full: BenchOptions = {
 const quick: Partial<BenchOptions> = {
   quick: true,
   durationSec: 2,
+  warmupSec: 1,
   connections: [1, 64],
   rounds: 1,
   keys: 10_000,
@@ -74,6 +79,12 @@ const quick: Partial<BenchOptions> = {
 function positiveInt(flag: string, text: string | undefined): number {
   const n = Number(text);
   if (text === undefined || !Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got "${text ?? ''}"`);
+  return n;
+}
+
+function nonNegativeInt(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (text === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number of seconds, got "${text ?? ''}"`);
   return n;
 }
 
@@ -107,6 +118,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         break;
       }
       case '--duration': explicit.durationSec = positiveInt(flag, value()); break;
+      case '--warmup': explicit.warmupSec = nonNegativeInt(flag, value()); break;
       case '--connections': explicit.connections = list(flag, value()).map((c) => positiveInt(flag, c)); break;
       case '--rounds': explicit.rounds = positiveInt(flag, value()); break;
       case '--keys': explicit.keys = positiveInt(flag, value()); break;

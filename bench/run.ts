@@ -49,7 +49,7 @@ function describeRun(argv: readonly string[], options: BenchOptions, suites: rea
     versions: `Flotilla ${commit}${dirty}, ${firstLine('/usr/bin/etcd', ['--version'])}, Node ${process.version}, ${firstLine('wrk', ['--version'])}`,
     method: [
       `Each figure is the median over ${options.rounds} run(s) per server; the servers take turns (Flotilla, etcd, Flotilla, etcd) so drift hits both. Both are started with the same etcd 3.4 command line (one member, \`--enable-v2\`), on loopback, with a fresh temp data dir.`,
-      `wrk runs last ${options.durationSec} s; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round.`,
+      `wrk runs last ${options.durationSec} s after ${options.warmupSec} s of unmeasured warm-up; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round.`,
       ...suites.map((s) => s.method),
     ],
   };

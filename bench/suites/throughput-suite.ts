@@ -34,8 +34,8 @@ export function throughputSuite(op: ThroughputOp): BenchSuite {
   return {
     name: op,
     method: op === 'put'
-      ? 'PUT: wrk -t min(c,2) -c c --latency with bench/lua/put.lua, each request a new key /v2/keys/bench/<run>-t<thread>-<n> with a form value of the value size; a fresh server for each run.'
-      : 'GET: wrk with bench/lua/get.lua reading one existing key (value of the value size) without quorum; a fresh server for each run.',
+      ? 'PUT: wrk -t min(c,2) -c c --latency with bench/lua/put.lua, each request a new key /v2/keys/bench/<run>-t<thread>-<n> with a form value of the value size; a fresh server for each run, warmed up with the same load first.'
+      : 'GET: wrk with bench/lua/get.lua reading one existing key (value of the value size) without quorum; a fresh server for each run, warmed up with the same load first.',
     async run(ctx: SuiteContext): Promise<Measurement[]> {
       const { options } = ctx;
       const out: Measurement[] = [];
@@ -46,6 +46,15 @@ export function throughputSuite(op: ThroughputOp): BenchSuite {
             if (!server) continue;
             try {
               if (op === 'get') await writeReadKey(server.clientURL, options.valueBytes);
+              if (options.warmupSec > 0) {
+                await runWrk({
+                  baseURL: server.clientURL,
+                  script: op,
+                  connections,
+                  durationSec: options.warmupSec,
+                  scriptArgs: op === 'put' ? [`warm${round}c${connections}`, String(options.valueBytes)] : [readKeyPath],
+                });
+              }
               const report = await runWrk({
                 baseURL: server.clientURL,
                 script: op,
