@@ -58,8 +58,13 @@ export class SegmentAllocator {
       this.io.close(fd);
       this.io.unlink(file);
     } catch {
-      // Preparation was cut short or failed: its file is stale; remove it if we still can.
-      if (this.io.exists(pendingFile)) this.io.unlink(pendingFile);
+      // Preparation was cut short or failed: its file is stale; remove it if we still can, or
+      // leave it for the next open to remove.
+      try {
+        if (this.io.exists(pendingFile)) this.io.unlink(pendingFile);
+      } catch {
+        // left for the next open
+      }
     }
   }
 

@@ -69,9 +69,11 @@ export function scanSegment(
 
   while (at < size) {
     if (at >= zeroTailStart) return finish({ kind: 'clean' });
-    if (size - at < FRAME_HEADER_SIZE || isZero(buf, at, at + FRAME_HEADER_SIZE)) {
-      return finish(classifyZeroHeader(buf, at));
+    if (size - at < FRAME_HEADER_SIZE) {
+      // zeroTailStart > at, so these last bytes are not all zero: a header cut off by the end of the file.
+      return finish({ kind: 'torn', reason: `record header cut short by the end of the file at ${size}` });
     }
+    if (isZero(buf, at, at + FRAME_HEADER_SIZE)) return finish(classifyZeroHeader(buf, at));
     const stored = buf.readUInt32LE(at);
     const length = buf.readUInt32LE(at + 4);
     const type = buf[at + 8]!;

@@ -40,7 +40,7 @@ export class CrashFileIo implements FileIo {
     return fd;
   }
   createExclusive(file: string): number {
-    this.alive();
+    this.step();
     const fd = this.real.createExclusive(file);
     this.pathOf.set(fd, path.resolve(file));
     this.noteDirChange(path.dirname(path.resolve(file)), { op: 'create', file: path.resolve(file) });
@@ -56,23 +56,23 @@ export class CrashFileIo implements FileIo {
     return this.real.readWhole(file);
   }
   writeAt(fd: number, data: Uint8Array, position: number): void {
-    this.alive();
+    this.step();
     this.remember(fd, data.byteLength, position);
     this.real.writeAt(fd, data, position);
   }
   async writeAtAsync(fd: number, data: Uint8Array, position: number): Promise<void> {
-    this.alive();
+    this.step();
     this.remember(fd, data.byteLength, position);
     await this.track(this.real.writeAtAsync(fd, data, position));
     this.alive();
   }
   syncData(fd: number): void {
-    this.alive();
+    this.step();
     this.real.syncData(fd);
     this.synced(fd);
   }
   async syncDataAsync(fd: number): Promise<void> {
-    this.alive();
+    this.step();
     if (this.holdSyncs && this.pathOf.get(fd)?.endsWith('.wal')) {
       await new Promise<void>((resolve) => {
         this.held.push(resolve);
@@ -85,22 +85,27 @@ export class CrashFileIo implements FileIo {
     this.synced(fd);
   }
   syncDir(dir: string): void {
-    this.alive();
+    this.step();
     this.real.syncDir(dir);
     this.dirSyncs++;
     this.dirChanges.delete(path.resolve(dir));
   }
   rename(from: string, to: string): void {
-    this.alive();
+    this.step();
     this.real.rename(from, to);
     const dir = path.dirname(path.resolve(to));
     this.noteDirChange(dir, { op: 'rename', from: path.resolve(from), to: path.resolve(to) });
-    // Pending writes to the renamed file now live under its new name.
-    for (const w of this.unsyncedWrites) if (w.file === path.resolve(from)) w.file = path.resolve(to);
-    for (const [fd, p] of this.pathOf) if (p === path.resolve(from)) this.pathOf.set(fd, path.resolve(to));
+    // Open files and pending writes under the renamed file or directory now live under its new name.
+    const moved = (p: string): string => {
+      const src = path.resolve(from);
+      if (p === src) return path.resolve(to);
+      return p.startsWith(`${src}/`) ? path.resolve(to) + p.slice(src.length) : p;
+    };
+    for (const w of this.unsyncedWrites) w.file = moved(w.file);
+    for (const [fd, p] of this.pathOf) this.pathOf.set(fd, moved(p));
   }
   unlink(file: string): void {
-    this.alive();
+    this.step();
     this.real.unlink(file);
   }
   removeTree(dir: string): void {
@@ -171,6 +176,7 @@ export class CrashFileIo implements FileIo {
   /** Starts a new "boot" after a crash. */
   restart(): void {
     this.crashed = false;
+    this.crashAt = Infinity;
   }
 
   private readonly inflight = new Set<Promise<unknown>>();
@@ -186,6 +192,24 @@ export class CrashFileIo implements FileIo {
 
   private alive(): void {
     if (this.crashed) throw new Error('simulated crash: the machine is down');
+  }
+
+  private operations = 0;
+  private crashAt = Infinity;
+
+  /** The machine goes down just before the n-th (1-based) changing operation from now. */
+  crashBeforeOperation(n: number): void {
+    this.crashAt = this.operations + n;
+  }
+
+  /** Counts a changing operation (write, sync, create, rename, unlink); the trigger may fire here. */
+  private step(): void {
+    this.alive();
+    if (++this.operations >= this.crashAt) {
+      this.crashed = true;
+      this.crashAt = Infinity;
+      this.alive();
+    }
   }
 
   private remember(fd: number, length: number, position: number): void {
