@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { nodeFileIo, type FileIo } from '../wal/file-io.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
+import { formatSnapshotName, parseSnapshotName, snapshotNamesNewestFirst } from './snapshot-name.js';
+import type { Snapshot, SnapshotToSave } from './snapshot.js';
+
+/** A snapshot file that could not be used; it is renamed to `<name>.broken` and left for inspection. */
+export interface BrokenSnapshot {
+  file: string;
+  reason: string;
+}
+
+export interface LoadedSnapshot {
+  /** The newest usable snapshot, or null if there is none. */
+  snapshot: Snapshot | null;
+  file: string | null;
+  /** Newer files that were skipped because they are damaged. */
+  broken: BrokenSnapshot[];
+}
+
+export interface SnapshotterOptions {
+  io?: FileIo;
+}
+
+const TMP_SUFFIX = '.tmp';
+const BROKEN_SUFFIX = '.broken';
+
+/**
+ * Stores snapshots of the state machine as one file each, written atomically: a temporary file is
+ * written and fsynced, renamed to `%016x-%016x.snap` (term, index), and the directory is fsynced.
+ */
+export class Snapshotter {
+  private readonly io: FileIo;
+
+  constructor(
+    readonly dir: string,
+    options: SnapshotterOptions = {},
+  ) {
+    this.io = options.io ?? nodeFileIo;
+  }
+
+  /** Writes a snapshot and returns its file name once it is durable. */
+  async save(snapshot: SnapshotToSave): Promise<string> {
+    const bytes = encodeSnapshot({ ...snapshot, confState: snapshot.confState ?? { voters: [], learners: [] } });
+    this.io.makeDir(this.dir);
+    const name = formatSnapshotName(snapshot.term, snapshot.index);
+    const tmp = path.join(this.dir, name + TMP_SUFFIX);
+    if (this.io.exists(tmp)) this.io.unlink(tmp);
+    const fd = this.io.createExclusive(tmp);
+    try {
+      await this.io.writeAtAsync(fd, bytes, 0);
+      await this.io.syncDataAsync(fd);
+    } finally {
+      this.io.close(fd);
+    }
+    this.io.rename(tmp, path.join(this.dir, name));
+    this.io.syncDir(this.dir);
+    return name;
+  }
+
+  /**
+   * Loads the newest snapshot that decodes cleanly (and that `accept`, if given, agrees to, e.g. one
+   * the write-ahead log has a marker for). Damaged files on the way are renamed to `.broken` and
+   * reported in `broken`; the search falls back to older ones.
+   */
+  async loadNewest(accept?: (marker: { index: number; term: number }) => boolean): Promise<LoadedSnapshot> {
+    const broken: BrokenSnapshot[] = [];
+    for (const name of this.snapshotFiles()) {
+      const named = parseSnapshotName(name)!;
+      if (accept && !accept(named)) continue;
+      const file = path.join(this.dir, name);
+      let decoded: Snapshot | string;
+      try {
+        decoded = decodeSnapshot(this.io.readWhole(file));
+      } catch (err) {
+        decoded = `unreadable: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (typeof decoded !== 'string' && (decoded.index !== named.index || decoded.term !== named.term)) {
+        decoded = `holds index ${decoded.index} term ${decoded.term}, not what its name says`;
+      }
+      if (typeof decoded === 'string') {
+        broken.push({ file: name, reason: decoded });
+        this.setAside(file);
+        continue;
+      }
+      return { snapshot: decoded, file: name, broken };
+    }
+    return { snapshot: null, file: null, broken };
+  }
+
+  /** Snapshot file names, newest first. */
+  snapshotFiles(): string[] {
+    if (!this.io.isDirectory(this.dir)) return [];
+    return snapshotNamesNewestFirst(this.io.list(this.dir));
+  }
+
+  /** Deletes all but the newest `keep` snapshots, and leftover temporary files. Returns what was deleted. */
+  async purge(keep = 5): Promise<string[]> {
+    if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`keep ${keep} must be at least 1`);
+    if (!this.io.isDirectory(this.dir)) return [];
+    const doomed = [
+      ...this.snapshotFiles().slice(keep),
+      ...this.io.list(this.dir).filter((name) => name.endsWith(TMP_SUFFIX)),
+    ];
+    for (const name of doomed) this.io.unlink(path.join(this.dir, name));
+    if (doomed.length > 0) this.io.syncDir(this.dir);
+    return doomed;
+  }
+
+  private setAside(file: string): void {
+    try {
+      this.io.rename(file, file + BROKEN_SUFFIX);
+      this.io.syncDir(this.dir);
+    } catch {
+      // Still skipped this time; it will be reported again next time.
+    }
+  }
+}
