@@ -113,7 +113,6 @@ export class Wal {
     this.pendingLastIndex = state.lastIndex;
     this.pendingHardState = state.hardState;
     this.allocator = new SegmentAllocator(this.io, this.dir, this.segmentSize);
-    this.allocator.prepare();
   }
 
   /** True when `dir` holds wal segments. */
@@ -332,6 +331,9 @@ export class Wal {
       batch.reset();
       this.spare = batch;
       for (const waiter of waiters) waiter.resolve();
+      // Prepare the next segment once this one is half full: early enough to be ready at the cut,
+      // late enough not to compete with the log's own writes right after start.
+      if (this.offset >= this.segmentSize / 2) this.allocator.prepare();
       if (this.offset >= this.segmentSize) {
         try {
           await this.cut();
