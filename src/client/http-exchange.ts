@@ -92,7 +92,7 @@ export function sendRequest(
         ),
       );
       res.on('error', (err) => finish(() => reject(failure(err))));
-      res.on('aborted', () => finish(() => reject(new EndpointError(endpointText, 'unexpected EOF', true))));
+      res.on('aborted', () => finish(() => reject(new EndpointError(endpointText, 'unexpected EOF', false))));
     });
     const failure = (err: unknown): EndpointError => {
       const f = describeSocketFailure(err, host, port);
@@ -107,7 +107,7 @@ export function sendRequest(
     if (spec.headerTimeoutMs > 0) {
       headerTimer = setTimeout(() => {
         finish(() =>
-          reject(new EndpointError(endpointText, `client: endpoint ${endpointText} exceeded header timeout`, true)),
+          reject(new EndpointError(endpointText, `client: endpoint ${endpointText} exceeded header timeout`, false)),
         );
         req.destroy();
       }, spec.headerTimeoutMs);

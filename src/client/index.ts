@@ -32,3 +32,4 @@ export type {
   CompareAndSwapOptions,
   WatchOptions,
 } from './types.js';
+export { checkMemberHealth, type MemberHealthResult } from './member-health.js';

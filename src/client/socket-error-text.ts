@@ -43,7 +43,7 @@ export function describeSocketFailure(err: unknown, host: string, port: string):
     case 'EAI_AGAIN':
       return { text: `dial tcp: lookup ${host}: no such host`, isConnectionFailure: true };
     case 'ECONNRESET':
-      if (e.message === 'socket hang up') return { text: 'EOF', isConnectionFailure: true };
+      if (e.message === 'socket hang up') return { text: 'EOF', isConnectionFailure: false };
       return { text: `read tcp ${target}: read: connection reset by peer`, isConnectionFailure: true };
     case 'EPIPE':
       return { text: `write tcp ${target}: write: broken pipe`, isConnectionFailure: true };
