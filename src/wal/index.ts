@@ -6,3 +6,4 @@ export { WalError, WalCorruptionError } from './errors.js';
 export type { WalErrorCode } from './errors.js';
 export { nodeFileIo } from './file-io.js';
 export type { FileIo } from './file-io.js';
+export { formatSegmentName, parseSegmentName } from './segment-name.js';

@@ -5,7 +5,8 @@ import { nodeFileIo, parentDir, type FileIo } from './file-io.js';
 import { SegmentAllocator, isStaleTempFile, preallocate } from './segment-allocator.js';
 import { formatSegmentName, segmentHoldingIndex, sortSegments, type SegmentName } from './segment-name.js';
 import { replaySegments } from './wal-replay.js';
-import { EMPTY_HARD_STATE, type HardState, type WalEntry, type WalSnapshotMarker } from './types.js';
+import { readSnapshotMarkers } from './snapshot-markers.js';
+import { EMPTY_HARD_STATE, isEmptyHardState, type HardState, type WalEntry, type WalSnapshotMarker } from './types.js';
 
 /**
  * How `save` reaches the disk:
@@ -19,13 +20,20 @@ export interface WalOptions {
   /** Size each segment file is preallocated to; a new segment starts once it is passed. Default 64 MiB. */
   segmentSize?: number;
   syncMode?: WalSyncMode;
+  /**
+   * When true, a save that holds no entries and changes only the commit index of the hard state is
+   * written without an fsync of its own and resolves once written; it becomes durable with the next
+   * fsync. This is etcd's rule (a lost commit index is learned again from the log and the leader) and
+   * saves an fsync per Raft round at low load. Default false: every save resolves after an fsync.
+   */
+  skipSyncForCommitOnly?: boolean;
   io?: FileIo;
 }
 
 export interface WalStats {
   /** Calls to save/saveSnapshot that wrote something. */
   saves: number;
-  /** Batches written; each costs exactly one fdatasync. */
+  /** Batches written; each costs one fdatasync, unless it held only commit-only saves (see skipSyncForCommitOnly). */
   batches: number;
   /** All fdatasyncs of segment files, batches and segment cuts together. */
   fsyncs: number;
@@ -52,6 +60,7 @@ interface WalState {
   io: FileIo;
   segmentSize: number;
   syncMode: WalSyncMode;
+  skipSyncForCommitOnly: boolean;
   metadata: Uint8Array;
   segments: SegmentName[];
   fd: number;
@@ -75,6 +84,7 @@ export class Wal {
   private readonly io: FileIo;
   private readonly segmentSize: number;
   private readonly syncMode: WalSyncMode;
+  private readonly skipSyncForCommitOnly: boolean;
   private readonly metadata: Uint8Array;
   private readonly segments: SegmentName[];
   private readonly allocator: SegmentAllocator;
@@ -82,7 +92,7 @@ export class Wal {
   private offset: number;
   private runningCrc: number;
   /** Last entry index written to disk, naming the next segment. */
-  private lastIndex: number;
+  private writtenLastIndex: number;
   /** Last hard state written, repeated at the head of each new segment. */
   private hardState: HardState;
 
@@ -91,6 +101,10 @@ export class Wal {
   private pendingWaiters: Waiter[] = [];
   private pendingLastIndex: number;
   private pendingHardState: HardState;
+  /** Whether the pending batch holds anything that must be fsynced before its callers hear back. */
+  private pendingNeedsSync = false;
+  /** The last batch was written without an fsync; sync before leaving the segment or closing. */
+  private tailUnsynced = false;
   private flushScheduled = false;
   private flushRunning = false;
   private failure: Error | null = null;
@@ -103,12 +117,13 @@ export class Wal {
     this.io = state.io;
     this.segmentSize = state.segmentSize;
     this.syncMode = state.syncMode;
+    this.skipSyncForCommitOnly = state.skipSyncForCommitOnly;
     this.metadata = state.metadata;
     this.segments = state.segments;
     this.fd = state.fd;
     this.offset = state.offset;
     this.runningCrc = state.runningCrc;
-    this.lastIndex = state.lastIndex;
+    this.writtenLastIndex = state.lastIndex;
     this.hardState = state.hardState;
     this.pendingLastIndex = state.lastIndex;
     this.pendingHardState = state.hardState;
@@ -153,6 +168,7 @@ export class Wal {
         io,
         segmentSize,
         syncMode: options.syncMode ?? 'sync',
+        skipSyncForCommitOnly: options.skipSyncForCommitOnly ?? false,
         metadata: new Uint8Array(metadata),
         segments: [{ seq: 0, firstIndex: 0, name }],
         fd,
@@ -197,6 +213,7 @@ export class Wal {
       io,
       segmentSize,
       syncMode: options.syncMode ?? 'sync',
+      skipSyncForCommitOnly: options.skipSyncForCommitOnly ?? false,
       metadata: replay.metadata,
       segments: all.slice(),
       fd,
@@ -206,6 +223,32 @@ export class Wal {
       hardState: replay.hardState,
     });
     return { wal, metadata: replay.metadata, hardState: replay.hardState, entries: replay.entries };
+  }
+
+  /**
+   * Reads the log like `open` but changes nothing on disk (no torn tail is erased) and keeps no file
+   * open: for tools and for checking a log before starting.
+   */
+  static read(dir: string, from: WalSnapshotMarker, options: Pick<WalOptions, 'io'> = {}): Omit<OpenedWal, 'wal'> {
+    const io = options.io ?? nodeFileIo;
+    if (!io.isDirectory(dir)) throw new WalError('WAL_NOT_FOUND', `no wal directory ${dir}`);
+    const replay = replaySegments(io, dir, sortSegments(io.list(dir)), from);
+    return { metadata: replay.metadata, hardState: replay.hardState, entries: replay.entries };
+  }
+
+  /**
+   * Snapshot markers a restart can start from (index at or below the saved commit), oldest first.
+   * Pass them to Snapshotter.loadNewest so it picks a snapshot the log can continue from.
+   */
+  static snapshotMarkers(dir: string, options: Pick<WalOptions, 'io'> = {}): WalSnapshotMarker[] {
+    const io = options.io ?? nodeFileIo;
+    if (!io.isDirectory(dir)) throw new WalError('WAL_NOT_FOUND', `no wal directory ${dir}`);
+    return readSnapshotMarkers(io, dir, sortSegments(io.list(dir)));
+  }
+
+  /** Index of the last entry (or snapshot marker) saved or queued. */
+  get lastIndex(): number {
+    return this.pendingLastIndex;
   }
 
   get stats(): Readonly<WalStats> {
@@ -218,28 +261,37 @@ export class Wal {
   }
 
   /**
-   * Appends `entries` and then `hardState` (if given). Resolves once they are on disk (fdatasync);
-   * saves made while a flush is in flight share the next one. The entries' data may be reused by the
-   * caller as soon as this returns: it is copied into the pending batch right away.
+   * Appends `entries` and then `hardState`. Resolves once they are on disk (fdatasync); saves made
+   * while a flush is in flight share the next one. A null or all-zero hard state (Raft's "unchanged")
+   * writes none. Entries in one call must have consecutive indexes. Their data is copied into the
+   * pending batch at once, so the caller may reuse it as soon as this returns.
    */
   save(hardState: HardState | null, entries: readonly WalEntry[]): Promise<void> {
-    if (hardState === null && entries.length === 0) return Promise.resolve();
+    const state = hardState !== null && !isEmptyHardState(hardState) ? hardState : null;
+    if (state === null && entries.length === 0) return Promise.resolve();
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
     const mark = this.pending.length;
     try {
       let lastIndex = this.pendingLastIndex;
-      for (const entry of entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        if (i > 0 && entry.index !== lastIndex + 1) {
+          throw new RangeError(`entry index ${entry.index} does not follow ${lastIndex} in the same save`);
+        }
         this.pending.appendEntry(entry);
         lastIndex = entry.index;
       }
-      if (hardState !== null) this.pending.appendHardState(hardState);
+      if (state !== null) this.pending.appendHardState(state);
       this.pendingLastIndex = lastIndex;
-      if (hardState !== null) this.pendingHardState = { ...hardState };
     } catch (err) {
       this.pending.rewind(mark);
       return Promise.reject(err);
     }
+    if (entries.length > 0 || state === null || !this.skipSyncForCommitOnly || !onlyCommitChanged(this.pendingHardState, state)) {
+      this.pendingNeedsSync = true;
+    }
+    if (state !== null) this.pendingHardState = { ...state };
     return this.enqueue();
   }
 
@@ -253,6 +305,7 @@ export class Wal {
       return Promise.reject(err);
     }
     if (marker.index > this.pendingLastIndex) this.pendingLastIndex = marker.index;
+    this.pendingNeedsSync = true;
     return this.enqueue();
   }
 
@@ -282,8 +335,19 @@ export class Wal {
         this.scheduleFlush();
       });
     }
-    this.io.close(this.fd);
-    await this.allocator.close();
+    try {
+      if (this.tailUnsynced && this.failure === null) await this.syncTail();
+    } finally {
+      this.io.close(this.fd);
+      await this.allocator.close();
+    }
+  }
+
+  private async syncTail(): Promise<void> {
+    if (this.syncMode === 'sync') this.io.syncData(this.fd);
+    else await this.io.syncDataAsync(this.fd);
+    this.counters.fsyncs++;
+    this.tailUnsynced = false;
   }
 
   private refusal(): Error | null {
@@ -314,15 +378,17 @@ export class Wal {
       const waiters = this.pendingWaiters;
       const lastIndex = this.pendingLastIndex;
       const hardState = this.pendingHardState;
+      const needsSync = this.pendingNeedsSync;
       this.pending = this.spare;
       this.pendingWaiters = [];
+      this.pendingNeedsSync = false;
       try {
         this.runningCrc = batch.seal(this.runningCrc);
-        await this.writeAndSync(this.fd, batch.bytes(), this.offset);
+        await this.writeAndSync(this.fd, batch.bytes(), this.offset, needsSync);
         this.offset += batch.length;
         this.counters.batches++;
         this.counters.bytesWritten += batch.length;
-        this.lastIndex = lastIndex;
+        this.writtenLastIndex = lastIndex;
         this.hardState = hardState;
       } catch (err) {
         this.fail(err, waiters);
@@ -358,9 +424,11 @@ export class Wal {
    * state), is synced, renamed to its final name, and the directory is synced.
    */
   private async cut(): Promise<void> {
+    // A segment is complete and durable before the next one exists; replay relies on it.
+    if (this.tailUnsynced) await this.syncTail();
     const prepared = await this.allocator.take();
     const previous = this.segments[this.segments.length - 1]!;
-    const name = formatSegmentName(previous.seq + 1, this.lastIndex + 1);
+    const name = formatSegmentName(previous.seq + 1, this.writtenLastIndex + 1);
     const head = new FrameBuffer(1024);
     head.appendCrc();
     head.appendMetadata(this.metadata);
@@ -378,19 +446,20 @@ export class Wal {
     this.fd = prepared.fd;
     this.offset = head.length;
     this.runningCrc = runningCrc;
-    this.segments.push({ seq: previous.seq + 1, firstIndex: this.lastIndex + 1, name });
+    this.segments.push({ seq: previous.seq + 1, firstIndex: this.writtenLastIndex + 1, name });
     this.counters.segmentsCut++;
   }
 
-  private async writeAndSync(fd: number, bytes: Buffer, position: number): Promise<void> {
+  private async writeAndSync(fd: number, bytes: Buffer, position: number, sync = true): Promise<void> {
     if (this.syncMode === 'sync') {
       this.io.writeAt(fd, bytes, position);
-      this.io.syncData(fd);
+      if (sync) this.io.syncData(fd);
     } else {
       await this.io.writeAtAsync(fd, bytes, position);
-      await this.io.syncDataAsync(fd);
+      if (sync) await this.io.syncDataAsync(fd);
     }
-    this.counters.fsyncs++;
+    if (sync) this.counters.fsyncs++;
+    if (fd === this.fd) this.tailUnsynced = !sync;
   }
 
   /** A failed write or fsync leaves the file in an unknown state: refuse everything from now on. */
@@ -405,6 +474,11 @@ export class Wal {
     this.pending.reset();
     for (const waiter of stranded) waiter.reject(failure);
   }
+}
+
+/** True when `next` differs from `previous` in the commit index alone. */
+function onlyCommitChanged(previous: HardState, next: HardState): boolean {
+  return previous.term === next.term && previous.vote === next.vote;
 }
 
 function checkSegmentSize(size: number): number {

@@ -136,6 +136,11 @@ export class CrashFileIo implements FileIo {
     for (const release of this.held.splice(0)) release();
   }
 
+  /** Files with writes not yet covered by an fsync. */
+  unsyncedFiles(): string[] {
+    return [...new Set(this.unsyncedWrites.map((w) => path.basename(w.file)))];
+  }
+
   /** Unsynced bytes currently at risk. */
   get unsyncedBytes(): number {
     return this.unsyncedWrites.reduce((sum, w) => sum + w.previous.length, 0);

@@ -83,7 +83,8 @@ test('a rewritten index replaces the tail of the log (Raft truncation)', async (
 test('an entry that skips indexes makes open fail', async () => {
   const dir = freshWalDir();
   const wal = await Wal.create(dir, METADATA, { segmentSize: 8192 });
-  await wal.save(null, [entry(1, 1), entry(2, 1), entry(5, 1)]);
+  await wal.save(null, [entry(1, 1), entry(2, 1)]);
+  await wal.save(null, [entry(5, 1)]); // only indexes within one save are checked as they are written
   await wal.close();
   await assert.rejects(Wal.open(dir, ZERO), /gap/);
 });
