@@ -13,5 +13,8 @@ export interface Snapshot {
   data: Uint8Array;
 }
 
-/** What `Snapshotter.save` takes: confState may be left out (no members recorded). */
-export type SnapshotToSave = Omit<Snapshot, 'confState'> & { confState?: ConfState };
+/**
+ * What `Snapshotter.save` takes: confState may be left out (no members recorded), and so may its
+ * learners, so Raft's own snapshot metadata can be passed as it is.
+ */
+export type SnapshotToSave = Omit<Snapshot, 'confState'> & { confState?: { voters: bigint[]; learners?: bigint[] } };

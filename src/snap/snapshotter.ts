@@ -41,7 +41,8 @@ export class Snapshotter {
 
   /** Writes a snapshot and returns its file name once it is durable. */
   async save(snapshot: SnapshotToSave): Promise<string> {
-    const bytes = encodeSnapshot({ ...snapshot, confState: snapshot.confState ?? { voters: [], learners: [] } });
+    const confState = { voters: snapshot.confState?.voters ?? [], learners: snapshot.confState?.learners ?? [] };
+    const bytes = encodeSnapshot({ index: snapshot.index, term: snapshot.term, confState, data: snapshot.data });
     this.io.makeDir(this.dir);
     const name = formatSnapshotName(snapshot.term, snapshot.index);
     const tmp = path.join(this.dir, name + TMP_SUFFIX);

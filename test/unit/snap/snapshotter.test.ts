@@ -52,6 +52,8 @@ test('a snapshot without confState loads with empty member lists', async () => {
   await snapshotter.save({ index: 5, term: 1, data: new Uint8Array([1, 2, 3]) });
   const { snapshot: loaded } = await snapshotter.loadNewest();
   assert.deepEqual(loaded, { index: 5, term: 1, confState: { voters: [], learners: [] }, data: new Uint8Array([1, 2, 3]) });
+  await snapshotter.save({ index: 6, term: 1, confState: { voters: [1n] }, data: new Uint8Array() });
+  assert.deepEqual((await snapshotter.loadNewest()).snapshot?.confState, { voters: [1n], learners: [] });
 });
 
 test('loadNewest picks the newest, skips and reports damaged files, and falls back to older ones', async () => {
