@@ -821,9 +821,9 @@ export class Raft {
       this.becomeFollower(this.term + 1, 0n);
       return false;
     }
+    // A snapshot taken before this member was added does not list it; it is still installed: the
+    // member learns of itself from the AddNode entry that follows, and cannot campaign until then.
     const cs = meta.confState;
-    const inConfig = cs.voters.includes(this.id) || (cs.learners ?? []).includes(this.id);
-    if (!inConfig) return false;
     if (this.raftLog.matchTerm(meta.index, meta.term)) {
       // We already hold the snapshot's last entry; just move the commit index.
       this.raftLog.commitTo(meta.index);

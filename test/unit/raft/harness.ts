@@ -18,7 +18,7 @@ export function ids(...n: number[]): bigint[] {
 export function newTestRaft(
   id: number,
   peers: number[],
-  opts: Partial<RaftConfig> & { storage?: MemoryStorage } = {},
+  opts: Partial<Omit<RaftConfig, 'storage'>> & { storage?: MemoryStorage } = {},
 ): Raft {
   const storage = opts.storage ?? MemoryStorage.withMembers(ids(...peers));
   return new Raft({
@@ -70,7 +70,7 @@ export class TestNetwork {
     for (const r of rafts) this.peers.set(r.id, r);
   }
 
-  static of(n: number, opts: Partial<RaftConfig> = {}): TestNetwork {
+  static of(n: number, opts: Partial<Omit<RaftConfig, 'storage'>> = {}): TestNetwork {
     const peers = Array.from({ length: n }, (_, i) => i + 1);
     return new TestNetwork(peers.map((id) => newTestRaft(id, peers, opts)));
   }
