@@ -161,6 +161,7 @@ export class Wal {
         if (io.list(dir).length > 0) throw new WalError('WAL_EXISTS', `${dir} exists and is not empty`);
         io.removeTree(dir);
       }
+      io.syncDir(tmpDir); // the segment's directory entry, before the directory takes its final name
       io.rename(tmpDir, dir);
       io.syncDir(parentDir(dir));
       return new Wal({

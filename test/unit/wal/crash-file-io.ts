@@ -93,8 +93,6 @@ export class CrashFileIo implements FileIo {
   rename(from: string, to: string): void {
     this.step();
     this.real.rename(from, to);
-    const dir = path.dirname(path.resolve(to));
-    this.noteDirChange(dir, { op: 'rename', from: path.resolve(from), to: path.resolve(to) });
     // Open files and pending writes under the renamed file or directory now live under its new name.
     const moved = (p: string): string => {
       const src = path.resolve(from);
@@ -103,6 +101,14 @@ export class CrashFileIo implements FileIo {
     };
     for (const w of this.unsyncedWrites) w.file = moved(w.file);
     for (const [fd, p] of this.pathOf) this.pathOf.set(fd, moved(p));
+    const changes = [...this.dirChanges];
+    this.dirChanges.clear();
+    for (const [changedDir, list] of changes) {
+      const movedList = list.map((c): DirChange => (c.op === 'create' ? { op: 'create', file: moved(c.file) } : c));
+      const key = moved(changedDir);
+      this.dirChanges.set(key, [...(this.dirChanges.get(key) ?? []), ...movedList]);
+    }
+    this.noteDirChange(path.dirname(path.resolve(to)), { op: 'rename', from: path.resolve(from), to: path.resolve(to) });
   }
   unlink(file: string): void {
     this.step();

@@ -96,3 +96,34 @@ for (const [seed, syncMode] of [
     await wal.close();
   });
 }
+
+test('a crash at any step of create leaves no log or a whole one', async () => {
+  let whole = 0;
+  let none = 0;
+  for (let step = 1; step <= 10; step++) {
+    const io = new CrashFileIo();
+    const dir = freshWalDir();
+    io.crashBeforeOperation(step);
+    const created = await Wal.create(dir, METADATA, { segmentSize: SEGMENT, io }).then(
+      async (wal) => {
+        await wal.save({ term: 1, vote: 1n, commit: 0 }, [entry(1, 1)]).catch(() => {});
+        await wal.close().catch(() => {});
+        return true;
+      },
+      () => false,
+    );
+    await io.crash();
+    io.restart();
+    if (Wal.exists(dir, io)) {
+      const opened = await Wal.open(dir, ZERO, { segmentSize: SEGMENT, io });
+      assert.deepEqual([...opened.metadata], [...METADATA], `crash before step ${step}`);
+      await opened.wal.close();
+      whole++;
+    } else {
+      assert.equal(created, false, `create resolved before the crash at step ${step}, so the log must exist`);
+      await (await Wal.create(dir, METADATA, { segmentSize: SEGMENT, io })).close();
+      none++;
+    }
+  }
+  assert.ok(whole > 0 && none > 0);
+});
