@@ -51,10 +51,12 @@ const SECTOR_SIZE = 512;
  * starts at this segment). Records are passed to `visit` in order; scanning stops at the first
  * frame that is not a whole, valid record.
  *
- * A bad frame is called torn (rather than corrupt) only when a crash mid-write explains it: the zero
- * tail of the file starts inside the frame, or a whole sector inside it is zero (sectors of one write
- * can reach the disk out of order) — and nothing after it still chains on from it, which would mean
- * that later records were written whole and the damage came afterwards.
+ * A bad frame is called torn (rather than corrupt) only when a crash mid-write explains it: a whole
+ * 512-byte sector inside it is zero with data after it (sectors of one write can reach the disk out
+ * of order), or the
+ * zero tail of the file starts inside it while nothing after it still chains on from it (which would
+ * mean later records were written whole and the damage came afterwards). As with etcd, a record whose
+ * data really holds a zero sector and is also damaged is taken for torn.
  */
 export function scanSegment(
   buf: Buffer,
@@ -166,10 +168,12 @@ function classifyBadFrame(
   runningCrc: number | null,
 ): SegmentTail {
   const corrupt: SegmentTail = { kind: 'corrupt', offset: at, reason: problem };
-  if (chainContinuesAfter(buf, at, zeroTailStart, length, runningCrc)) return corrupt;
   const claimedEnd = at + frameSize(Math.min(length, MAX_PAYLOAD_SIZE));
+  // A hole of a whole zero sector inside the frame, with data after it: that sector of an unfinished
+  // write never reached the disk, although later sectors of the same write did.
+  if (containsZeroSector(buf, at, Math.min(claimedEnd, zeroTailStart))) return { kind: 'torn', reason: `${problem}; zero sector inside` };
+  if (chainContinuesAfter(buf, at, zeroTailStart, length, runningCrc)) return corrupt;
   if (zeroTailStart < claimedEnd) return { kind: 'torn', reason: `${problem}; write cut short at ${zeroTailStart}` };
-  if (containsZeroSector(buf, at, Math.min(claimedEnd, buf.length))) return { kind: 'torn', reason: `${problem}; zero sector inside` };
   return corrupt;
 }
 

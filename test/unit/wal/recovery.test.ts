@@ -178,3 +178,30 @@ test('damage at the end of a segment that is not the last refuses to open', asyn
     return true;
   });
 });
+
+test('a sector of the last write that never reached the disk ends the log there, even with later sectors present', async () => {
+  const dir = freshWalDir();
+  const wal = await Wal.create(dir, METADATA, opts);
+  await wal.save(null, [entry(1, 1)]);
+  await wal.save(null, [entry(2, 1, 'b'.repeat(1200)), entry(3, 1, 'c'.repeat(300))]);
+  await wal.close();
+  const file = await onlySegment(dir);
+  const spans = frames(file);
+  const second = spans.find((s) => s.record.kind === 'entry' && s.record.entry.index === 2)!;
+  const buf = fs.readFileSync(file);
+  const sector = Math.ceil((second.start + 20) / 512) * 512;
+  assert.ok(sector + 512 <= second.end);
+  buf.fill(0, sector, sector + 512);
+  fs.writeFileSync(file, buf);
+
+  const opened = await Wal.open(dir, ZERO, opts);
+  assert.deepEqual(opened.entries.map((e) => e.index), [1]);
+  await opened.wal.save(null, [entry(2, 2, 'rewritten')]);
+  await opened.wal.close();
+  const reopened = await Wal.open(dir, ZERO, opts);
+  assert.deepEqual(reopened.entries.map((e) => [e.index, text(e.data)]), [
+    [1, 'entry 1'],
+    [2, 'rewritten'],
+  ]);
+  await reopened.wal.close();
+});
