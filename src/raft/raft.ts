@@ -125,7 +125,8 @@ export class Raft {
   // ---- sending ----
 
   private send(m: Message): void {
-    m.from = this.id;
+    // A forwarded request keeps its originator (e.g. the transferee of a TransferLeader).
+    if (m.from === 0n) m.from = this.id;
     if (
       m.type === MessageType.Vote ||
       m.type === MessageType.VoteResp ||
