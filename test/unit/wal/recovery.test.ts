@@ -205,3 +205,39 @@ test('a sector of the last write that never reached the disk ends the log there,
   ]);
   await reopened.wal.close();
 });
+
+test('property: damage anywhere never yields altered entries, only an error or a shorter log', async () => {
+  const fc = await import('fast-check');
+  const dir = freshWalDir();
+  await logWithLastBatch(dir);
+  const file = await onlySegment(dir);
+  const original = fs.readFileSync(file);
+  const intact = Wal.read(dir, ZERO).entries;
+  let errors = 0;
+  let shorter = 0;
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      (damage) => {
+        const buf = Buffer.from(original);
+        for (const [at, value] of damage) buf[at] = value;
+        if (buf.equals(original)) return;
+        fs.writeFileSync(file, buf);
+        let entries;
+        try {
+          entries = Wal.read(dir, ZERO).entries;
+        } catch {
+          errors++;
+          return;
+        }
+        assert.ok(entries.length <= intact.length);
+        if (entries.length < intact.length) shorter++;
+        entries.forEach((e, i) => assert.deepEqual(e, intact[i]));
+      },
+    ),
+    { numRuns: 300, seed: 11 },
+  );
+  fs.writeFileSync(file, original);
+  assert.ok(errors > 100, `${errors} refused`);
+  assert.ok(shorter > 0, `${shorter} read as torn`);
+});
