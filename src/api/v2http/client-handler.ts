@@ -1,0 +1,330 @@
+/**
+ * The client-port request listener: CORS, OPTIONS, Go-style path cleaning, and routing to the keys,
+ * stats, members, machines, leader, version, health and metrics endpoints.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import { KeysHandler } from './keys-handler.js';
+import { ClientMetrics } from './metrics.js';
+import {
+  APPLICATION_JSON,
+  sendBody,
+  sendMethodNotAllowed,
+  sendNotFound,
+  TEXT_PLAIN,
+  type HeaderList,
+} from './reply.js';
+import type { MemberInfo, ServerFace } from './server-face.js';
+import { goString } from './go-json.js';
+import { decodePath, escapePath, htmlEscape, muxCleanPath } from './url-path.js';
+
+export interface ClientHandlerOptions {
+  /** Allowed CORS origins (`*` for any). Default `['*']`, as etcd 3.4. An empty list sends no CORS headers. */
+  readonly cors?: readonly string[];
+  /**
+   * Largest urlencoded request body read, in bytes; a larger one is refused with error 210
+   * `http: POST too large`. Default 10 MiB, the limit etcd (Go's form parser) applies.
+   */
+  readonly maxRequestBytes?: number;
+  /** `/version` answer. Defaults to etcd 3.4.23 / 3.4.0. */
+  readonly serverVersion?: string;
+  readonly clusterVersion?: string;
+}
+
+const DEFAULT_MAX_FORM_BYTES = 10 * 1024 * 1024;
+const CORS_METHODS = 'POST, GET, OPTIONS, PUT, DELETE';
+const CORS_HEADERS = 'accept, content-type, authorization';
+
+/** Everything that can go wrong inside a handler ends here instead of in the process. */
+function sendInternalError(res: ServerResponse, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = `{"errorCode":300,"message":"Raft Internal Error","cause":${goString(message)},"index":0}\n`;
+  sendBody(res, 500, ['Content-Type', APPLICATION_JSON, 'X-Etcd-Index', '0'], body);
+}
+
+export function createClientHandler(face: ServerFace, options: ClientHandlerOptions = {}): RequestListener {
+  const handler = new ClientHandler(face, options);
+  return (req, res) => handler.serve(req, res);
+}
+
+/** The metrics registry behind a handler made by `createClientHandler` is reachable for tests. */
+export class ClientHandler {
+  readonly metrics: ClientMetrics;
+  private readonly face: ServerFace;
+  private readonly keys: KeysHandler;
+  private readonly corsAny: boolean;
+  private readonly corsOrigins: ReadonlySet<string>;
+  private readonly versionBody: string;
+
+  constructor(face: ServerFace, options: ClientHandlerOptions = {}) {
+    this.face = face;
+    this.metrics = new ClientMetrics(face);
+    this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES);
+    const cors = options.cors ?? ['*'];
+    this.corsAny = cors.includes('*');
+    this.corsOrigins = new Set(cors);
+    this.versionBody = JSON.stringify({
+      etcdserver: options.serverVersion ?? '3.4.23',
+      etcdcluster: options.clusterVersion ?? '3.4.0',
+    });
+  }
+
+  serve(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.route(req, res);
+    } catch (err) {
+      sendInternalError(res, err);
+    }
+  }
+
+  private corsHeaders(req: IncomingMessage): HeaderList {
+    if (this.corsAny) {
+      return ['Access-Control-Allow-Methods', CORS_METHODS, 'Access-Control-Allow-Origin', '*', 'Access-Control-Allow-Headers', CORS_HEADERS];
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && this.corsOrigins.has(origin)) {
+      return ['Access-Control-Allow-Methods', CORS_METHODS, 'Access-Control-Allow-Origin', origin, 'Access-Control-Allow-Headers', CORS_HEADERS];
+    }
+    return [];
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    let url = req.url ?? '/';
+    if (url.charCodeAt(0) !== 47) {
+      // absolute-form request target
+      try {
+        const u = new URL(url);
+        url = u.pathname + u.search;
+      } catch {
+        this.badRequest(res);
+        return;
+      }
+    }
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+    const path = decodePath(rawPath);
+    if (path === null) {
+      this.badRequest(res);
+      return;
+    }
+    const headers = this.corsHeaders(req);
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      headers.push('Content-Length', '0');
+      res.writeHead(200, headers);
+      res.end();
+      return;
+    }
+    const clean = muxCleanPath(path);
+    if (clean !== path) {
+      this.redirect(res, method, clean, rawQuery, headers);
+      return;
+    }
+    if (path.startsWith('/v2/keys') && (path.length === 8 || path.charCodeAt(8) === 47)) {
+      this.keys.handle(req, res, path, rawQuery, headers);
+      return;
+    }
+    switch (path) {
+      case '/version':
+        if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
+        headers.push('Content-Type', APPLICATION_JSON);
+        return sendBody(res, 200, headers, this.versionBody);
+      case '/health':
+        return this.health(res, method, headers);
+      case '/v2/stats/store':
+        if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
+        headers.push('Content-Type', APPLICATION_JSON);
+        return sendBody(res, 200, headers, JSON.stringify(this.face.store.stats()));
+      case '/v2/stats/self':
+        if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
+        headers.push('Content-Type', APPLICATION_JSON);
+        return sendBody(res, 200, headers, this.selfStatsBody());
+      case '/v2/stats/leader':
+        return this.leaderStats(res, method, headers);
+      case '/v2/machines':
+        if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res, 'GET,HEAD', headers);
+        headers.push('Content-Type', TEXT_PLAIN);
+        return sendBody(res, 200, headers, this.clientURLs().join(', '));
+      case '/v2/leader':
+        return this.leaderPeerURL(res, method, headers);
+      case '/metrics':
+        return this.metricsText(res, headers);
+      case '/v2/auth/enable':
+        if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
+        headers.push('Content-Type', APPLICATION_JSON, 'X-Etcd-Cluster-Id', this.face.clusterId);
+        return sendBody(res, 200, headers, '{"enabled":false}');
+      default:
+        break;
+    }
+    if (path === '/v2/members' || path.startsWith('/v2/members/')) {
+      this.members(res, method, path.slice('/v2/members'.length).replace(/^\//, ''), headers);
+      return;
+    }
+    sendNotFound(res, headers);
+  }
+
+  /**
+   * For the server's 'clientError' event. Node's parser refuses methods it does not know (e.g. `FOO`)
+   * before any handler runs; etcd answers those like any other unsupported method (405 with Allow, or
+   * 404 outside the API), so the request line is recovered from the raw packet and answered so.
+   */
+  handleClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    let response = 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request';
+    if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket !== undefined) {
+      const head = err.rawPacket.toString('latin1', 0, Math.min(err.rawPacket.length, 8192));
+      const line = REQUEST_LINE.exec(head.slice(0, head.indexOf('\r\n') === -1 ? head.length : head.indexOf('\r\n')));
+      const path = line === null ? null : decodePath(line[2]!.split('?')[0]!);
+      if (path !== null) {
+        const allow = allowedMethods(path);
+        const cors = this.corsAny
+          ? `Access-Control-Allow-Methods: ${CORS_METHODS}\r\nAccess-Control-Allow-Origin: *\r\nAccess-Control-Allow-Headers: ${CORS_HEADERS}\r\n`
+          : '';
+        const body = allow === null ? '404 page not found\n' : 'Method Not Allowed\n';
+        response =
+          `HTTP/1.1 ${allow === null ? '404 Not Found' : '405 Method Not Allowed'}\r\n${cors}` +
+          (allow === null ? '' : `Allow: ${allow}\r\n`) +
+          `Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
+          `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+      }
+    }
+    socket.end(response);
+  }
+
+  /** What Go's server answers for an unparsable request target. */
+  private badRequest(res: ServerResponse): void {
+    sendBody(res, 400, ['Content-Type', TEXT_PLAIN, 'Connection', 'close'], '400 Bad Request');
+  }
+
+  private redirect(res: ServerResponse, method: string, clean: string, rawQuery: string, headers: HeaderList): void {
+    const location = rawQuery === '' ? escapePath(clean) : `${escapePath(clean)}?${rawQuery}`;
+    headers.push('Location', location.replace(/[^\x00-\x7f]/g, (c) => encodeURIComponent(c)));
+    if (method === 'GET' || method === 'HEAD') {
+      headers.push('Content-Type', 'text/html; charset=utf-8');
+    }
+    const body = method === 'GET' ? `<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n` : '';
+    sendBody(res, 301, headers, body);
+  }
+
+  private health(res: ServerResponse, method: string, headers: HeaderList): void {
+    if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
+    headers.push('Content-Type', TEXT_PLAIN);
+    if (this.face.leaderId() === null) return sendBody(res, 503, headers, '{"health":"false"}');
+    sendBody(res, 200, headers, '{"health":"true"}');
+  }
+
+  private selfStatsBody(): string {
+    const s = this.face.selfStats();
+    let body =
+      `{"name":${goString(s.name)},"id":${goString(s.id)},"state":"${s.state}","startTime":"${s.startTime}",` +
+      `"leaderInfo":{"leader":${goString(s.leaderInfo.leader)},"uptime":"${s.leaderInfo.uptime}","startTime":"${s.leaderInfo.startTime}"},` +
+      `"recvAppendRequestCnt":${s.recvAppendRequestCnt}`;
+    if (s.recvPkgRate) body += `,"recvPkgRate":${s.recvPkgRate}`;
+    if (s.recvBandwidthRate) body += `,"recvBandwidthRate":${s.recvBandwidthRate}`;
+    body += `,"sendAppendRequestCnt":${s.sendAppendRequestCnt}`;
+    if (s.sendPkgRate) body += `,"sendPkgRate":${s.sendPkgRate}`;
+    if (s.sendBandwidthRate) body += `,"sendBandwidthRate":${s.sendBandwidthRate}`;
+    return `${body}}`;
+  }
+
+  private leaderStats(res: ServerResponse, method: string, headers: HeaderList): void {
+    if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
+    const stats = this.face.leaderStats();
+    headers.push('Content-Type', APPLICATION_JSON);
+    if (stats === null) return sendBody(res, 403, headers, '{"message":"not current leader"}');
+    sendBody(res, 200, headers, JSON.stringify({ leader: stats.leader, followers: stats.followers }));
+  }
+
+  private sortedMembers(): MemberInfo[] {
+    return [...this.face.members()].sort((a, b) => {
+      const x = BigInt(`0x${a.id}`);
+      const y = BigInt(`0x${b.id}`);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+
+  private clientURLs(): string[] {
+    const urls: string[] = [];
+    for (const m of this.face.members()) urls.push(...m.clientURLs);
+    return urls.sort();
+  }
+
+  private leaderPeerURL(res: ServerResponse, method: string, headers: HeaderList): void {
+    if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res, 'GET,HEAD', headers);
+    const leader = this.face.leaderId();
+    const member = leader === null ? undefined : this.face.members().find((m) => m.id === leader);
+    if (member === undefined || member.peerURLs.length === 0) {
+      headers.push('Content-Type', APPLICATION_JSON);
+      return sendBody(res, 500, headers, `{"errorCode":301,"message":"During Leader Election","index":${this.face.store.index}}\n`);
+    }
+    headers.push('Content-Type', TEXT_PLAIN);
+    sendBody(res, 200, headers, member.peerURLs[0]!);
+  }
+
+  private members(res: ServerResponse, method: string, rest: string, headers: HeaderList): void {
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE' && method !== 'PUT') {
+      return sendMethodNotAllowed(res, 'GET,POST,DELETE,PUT', headers);
+    }
+    headers.push('X-Etcd-Cluster-Id', this.face.clusterId, 'Content-Type', APPLICATION_JSON);
+    if (method !== 'GET') {
+      // Membership changes are not offered by the server face yet.
+      return sendBody(res, 500, headers, '{"message":"Internal Server Error"}');
+    }
+    if (rest === '') {
+      const list = this.sortedMembers().map(memberJSON).join(',');
+      return sendBody(res, 200, headers, `{"members":[${list}]}\n`);
+    }
+    if (rest === 'leader') {
+      const leader = this.face.leaderId();
+      const member = leader === null ? undefined : this.face.members().find((m) => m.id === leader);
+      if (member === undefined) return sendBody(res, 503, headers, '{"message":"During election"}');
+      return sendBody(res, 200, headers, `${memberJSON(member)}\n`);
+    }
+    sendBody(res, 404, headers, '{"message":"Not found"}');
+  }
+
+  private metricsText(res: ServerResponse, headers: HeaderList): void {
+    this.metrics.registry.metrics().then(
+      (text) => {
+        headers.push('Content-Type', this.metrics.registry.contentType);
+        sendBody(res, 200, headers, text);
+      },
+      (err: unknown) => sendInternalError(res, err),
+    );
+  }
+}
+
+const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.[01]$/;
+
+/** The Allow list etcd sends for a path, or null when the path is not served (404). */
+function allowedMethods(path: string): string | null {
+  if (path.startsWith('/v2/keys') && (path.length === 8 || path.charCodeAt(8) === 47)) return 'HEAD,GET,PUT,POST,DELETE';
+  if (path === '/v2/members' || path.startsWith('/v2/members/')) return 'GET,POST,DELETE,PUT';
+  switch (path) {
+    case '/version':
+    case '/health':
+    case '/v2/stats/store':
+    case '/v2/stats/self':
+    case '/v2/stats/leader':
+    case '/v2/auth/enable':
+      return 'GET';
+    case '/v2/machines':
+    case '/v2/leader':
+      return 'GET,HEAD';
+    default:
+      return null;
+  }
+}
+
+function memberJSON(m: MemberInfo): string {
+  return JSON.stringify({ id: m.id, name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs });
+}

@@ -1,0 +1,256 @@
+/**
+ * `/v2/keys`: parameter parsing, reads (plain and quorum), writes through `propose`, and watches.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { EtcdError, ErrorCode } from '../../store/errors.js';
+import { cleanPath } from '../../store/path.js';
+import type { StoreEvent } from '../../store/request.js';
+import type { Watcher } from '../../store/watcher.js';
+import { statusOfErrorCode } from './error-status.js';
+import { parseFormInto, type FormValues } from './form.js';
+import { errorLine, eventLine } from './go-json.js';
+import { parseKeyRequest, toStoreRequest, type KeyRequest } from './key-request.js';
+import type { ClientMetrics } from './metrics.js';
+import { APPLICATION_JSON, sendBody, sendMethodNotAllowed, type HeaderList } from './reply.js';
+import type { ServerFace } from './server-face.js';
+import { wallClockMs } from './wall-clock.js';
+
+const KEYS_PREFIX_LENGTH = '/v2/keys'.length;
+const KEYS_METHODS = 'HEAD,GET,PUT,POST,DELETE';
+/** A stream watcher whose client reads slower than this many buffered bytes is dropped. */
+const STREAM_BACKLOG_LIMIT = 4 * 1024 * 1024;
+
+/** Go's mime.ParseMediaType, reduced to what the form decision needs. */
+function mediaType(contentType: string | undefined): { type: string; error: string | null } {
+  if (contentType === undefined || contentType === '') return { type: 'application/octet-stream', error: null };
+  const semi = contentType.indexOf(';');
+  const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  if (type === '') return { type, error: 'mime: no media type' };
+  const slash = type.indexOf('/');
+  if (slash === -1) return { type, error: 'mime: expected slash after first token' };
+  if (slash === type.length - 1) return { type, error: 'mime: expected token after slash' };
+  return { type, error: null };
+}
+
+export class KeysHandler {
+  private readonly face: ServerFace;
+  private readonly metrics: ClientMetrics;
+  private readonly maxFormBytes: number;
+
+  constructor(face: ServerFace, metrics: ClientMetrics, maxFormBytes: number) {
+    this.face = face;
+    this.metrics = metrics;
+    this.maxFormBytes = maxFormBytes;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, headers: HeaderList): void {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'PUT' && method !== 'POST' && method !== 'DELETE' && method !== 'HEAD') {
+      sendMethodNotAllowed(res, KEYS_METHODS, headers);
+      return;
+    }
+    headers.push('X-Etcd-Cluster-Id', this.face.clusterId);
+    const key = cleanPath(path.length > KEYS_PREFIX_LENGTH ? path.slice(KEYS_PREFIX_LENGTH) : '/');
+    if (method === 'PUT' || method === 'POST') {
+      const media = mediaType(req.headers['content-type']);
+      if (media.error !== null) {
+        this.sendError(res, headers, new EtcdError(ErrorCode.InvalidForm, media.error, 0));
+        return;
+      }
+      if (media.type === 'application/x-www-form-urlencoded') {
+        this.readForm(req, res, method, key, rawQuery, headers);
+        return;
+      }
+    }
+    const form: FormValues = new Map();
+    const err = rawQuery === '' ? null : parseFormInto(form, rawQuery);
+    this.dispatch(res, method, key, form, err, headers);
+  }
+
+  private readForm(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    key: string,
+    rawQuery: string,
+    headers: HeaderList,
+  ): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > this.maxFormBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        headers.push('Connection', 'close');
+        this.sendError(res, headers, new EtcdError(ErrorCode.InvalidForm, 'http: POST too large', 0));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge || res.writableEnded) return;
+      const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const form: FormValues = new Map();
+      let err = body === '' ? null : parseFormInto(form, body);
+      if (rawQuery !== '') {
+        const queryErr = parseFormInto(form, rawQuery);
+        err ??= queryErr;
+      }
+      this.dispatch(res, method, key, form, err, headers);
+    });
+    req.on('error', () => {
+      if (!res.headersSent) res.destroy();
+    });
+  }
+
+  private dispatch(
+    res: ServerResponse,
+    method: string,
+    key: string,
+    form: FormValues,
+    formError: string | null,
+    headers: HeaderList,
+  ): void {
+    if (formError !== null) {
+      this.sendError(res, headers, new EtcdError(ErrorCode.InvalidForm, formError, 0));
+      return;
+    }
+    let r: KeyRequest;
+    try {
+      r = parseKeyRequest(method, key, form);
+    } catch (err) {
+      this.reply(res, headers, err);
+      return;
+    }
+    if (!r.wait) this.metrics.received.inc({ method });
+    if (method === 'GET' || method === 'HEAD') {
+      if (method === 'GET' && r.quorum) {
+        this.face.readBarrier().then(
+          () => this.get(res, r, headers),
+          (err: unknown) => this.reply(res, headers, err),
+        );
+      } else if (r.wait) {
+        this.watch(res, r, headers);
+      } else {
+        this.get(res, r, headers);
+      }
+      return;
+    }
+    const storeRequest = toStoreRequest(r, wallClockMs());
+    if (storeRequest === null) {
+      this.sendError(res, headers, new EtcdError(ErrorCode.InvalidField, 'unsupported method', 0));
+      return;
+    }
+    this.metrics.proposalStarted();
+    this.face.propose(storeRequest).then(
+      (event) => {
+        this.metrics.proposalEnded();
+        this.sendEvent(res, headers, event, r.noValueOnSuccess);
+      },
+      (err: unknown) => {
+        this.metrics.proposalEnded();
+        if (!(err instanceof EtcdError) || err.errorCode === ErrorCode.RaftInternal) this.metrics.proposalsFailed.inc();
+        this.metrics.failed.inc({ method, code: String(err instanceof EtcdError ? statusOfErrorCode(err.errorCode) : 500) });
+        this.reply(res, headers, err);
+      },
+    );
+  }
+
+  private get(res: ServerResponse, r: KeyRequest, headers: HeaderList): void {
+    let event: StoreEvent;
+    try {
+      event = this.face.store.get(r.key, { recursive: r.recursive, sorted: r.sorted, now: Date.now() });
+    } catch (err) {
+      this.reply(res, headers, err);
+      return;
+    }
+    this.sendEvent(res, headers, event, false);
+  }
+
+  private watch(res: ServerResponse, r: KeyRequest, headers: HeaderList): void {
+    let watcher: Watcher;
+    try {
+      watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream: r.stream, sinceIndex: r.waitIndex });
+    } catch (err) {
+      this.reply(res, headers, err);
+      return;
+    }
+    headers.push(
+      'Content-Type',
+      APPLICATION_JSON,
+      'X-Etcd-Index',
+      String(watcher.startIndex),
+      'X-Raft-Index',
+      String(this.face.raftIndex()),
+      'X-Raft-Term',
+      String(this.face.raftTerm()),
+    );
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    const stream = r.stream;
+    res.on('close', () => watcher.remove());
+    watcher.listen(
+      (event) => {
+        if (res.writableEnded || res.destroyed) {
+          watcher.remove();
+          return;
+        }
+        res.write(eventLine(event));
+        if (!stream) {
+          watcher.remove();
+          res.end();
+        } else if (res.writableLength > STREAM_BACKLOG_LIMIT) {
+          watcher.remove();
+          res.end();
+        }
+      },
+      () => {
+        if (!res.writableEnded) res.end();
+      },
+    );
+  }
+
+  private sendEvent(res: ServerResponse, headers: HeaderList, event: StoreEvent, noValueOnSuccess: boolean): void {
+    const action = event.action;
+    const created = action === 'create' || (action === 'set' && event.prevNode === undefined);
+    headers.push(
+      'Content-Type',
+      APPLICATION_JSON,
+      'X-Etcd-Index',
+      String(event.index),
+      'X-Raft-Index',
+      String(this.face.raftIndex()),
+      'X-Raft-Term',
+      String(this.face.raftTerm()),
+    );
+    const body =
+      noValueOnSuccess && (action === 'set' || action === 'create' || action === 'update' || action === 'compareAndSwap')
+        ? `{"action":"${action}"}\n`
+        : eventLine(event);
+    sendBody(res, created ? 201 : 200, headers, body);
+  }
+
+  /** Answers a failure: an etcd error as such, anything else as 300 Raft Internal Error. */
+  private reply(res: ServerResponse, headers: HeaderList, err: unknown): void {
+    if (err instanceof EtcdError) {
+      this.sendError(res, headers, err);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.sendError(res, headers, new EtcdError(ErrorCode.RaftInternal, message, 0));
+  }
+
+  private sendError(res: ServerResponse, headers: HeaderList, err: EtcdError): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    headers.push('Content-Type', APPLICATION_JSON, 'X-Etcd-Index', String(err.index));
+    sendBody(res, statusOfErrorCode(err.errorCode), headers, errorLine(err));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Small writers shared by the client-port handlers. Header lists are flat `[name, value, ...]` arrays
+ * (the cheapest form `writeHead` accepts); CORS headers are appended by the caller-supplied list.
+ */
+import type { ServerResponse } from 'node:http';
+
+export type HeaderList = string[];
+
+export const TEXT_PLAIN = 'text/plain; charset=utf-8';
+export const APPLICATION_JSON = 'application/json';
+
+/** Writes a complete response with an explicit Content-Length. */
+export function sendBody(res: ServerResponse, status: number, headers: HeaderList, body: string): void {
+  headers.push('Content-Length', String(Buffer.byteLength(body)));
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/** Go's http.Error: text/plain, nosniff, message plus newline. */
+export function sendHttpError(res: ServerResponse, status: number, message: string, base: HeaderList): void {
+  base.push('Content-Type', TEXT_PLAIN, 'X-Content-Type-Options', 'nosniff');
+  sendBody(res, status, base, `${message}\n`);
+}
+
+/** 405 with an Allow header, as etcd's allowMethod answers. */
+export function sendMethodNotAllowed(res: ServerResponse, allow: string, base: HeaderList): void {
+  base.push('Allow', allow);
+  sendHttpError(res, 405, 'Method Not Allowed', base);
+}
+
+/** Go's http.NotFound. */
+export function sendNotFound(res: ServerResponse, base: HeaderList): void {
+  sendHttpError(res, 404, '404 page not found', base);
+}
