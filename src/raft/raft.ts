@@ -640,7 +640,9 @@ export class Raft {
     }
     if (pr.state === ProgressState.Probe) {
       pr.becomeReplicate();
-    } else if (pr.state === ProgressState.Snapshot && pr.match >= pr.pendingSnapshot) {
+    } else if (pr.state === ProgressState.Snapshot && pr.match + 1 >= this.raftLog.firstIndex()) {
+      // The follower has (by the snapshot or otherwise) everything up to where the log is kept:
+      // plain appends can take over, even if the snapshot's own report never arrives.
       pr.becomeProbe();
       pr.becomeReplicate();
     } else if (pr.state === ProgressState.Replicate) {

@@ -177,3 +177,27 @@ test('proposals to a candidate are dropped; a follower without a leader drops th
   f.step(msg(MessageType.Prop, 2, 2, { entries: [{ term: 0, index: 0, type: 0, data: enc('x') }] }));
   assert.equal(readMessages(f).length, 0);
 });
+
+test('an unreachable follower in replicate state falls back to probing', () => {
+  const nt = TestNetwork.of(2);
+  nt.elect(1);
+  nt.propose(1, 'a');
+  const r = nt.get(1);
+  const pr = r.trk.progress.get(2n)!;
+  assert.equal(pr.state, ProgressState.Replicate);
+  r.step(msg(MessageType.Unreachable, 2, 1));
+  assert.equal(pr.state, ProgressState.Probe);
+  assert.equal(pr.next, pr.match + 1);
+});
+
+test('a stale append (below the commit index) is answered with the commit index', () => {
+  const nt = TestNetwork.of(3);
+  nt.elect(1);
+  nt.propose(1, 'a');
+  const f = nt.get(2);
+  f.step(msg(MessageType.App, 1, 2, { term: 1, index: 0, logTerm: 0, entries: [], commit: 0 }));
+  const [resp] = readMessages(f);
+  assert.equal(resp!.type, MessageType.AppResp);
+  assert.equal(resp!.reject, false);
+  assert.equal(resp!.index, 2);
+});
