@@ -3,7 +3,7 @@
  * confd.toml decoded on top (a key in the file beats the flag, as in confd 0.16.0), then the
  * environment and the derived defaults.
  */
-import { parse as parseToml } from 'smol-toml';
+import { parseTomlLikeGo } from './go-toml.js';
 
 export interface ConfdConfig {
   backend: string;
@@ -239,7 +239,7 @@ function tomlTypeName(v: unknown): string {
 export function applyConfigToml(text: string, config: ConfdConfig): void {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseTomlLikeGo(text);
   } catch (e) {
     throw new ConfdConfigError(`toml: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -4,7 +4,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join as joinFs } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { parseTomlLikeGo } from './go-toml.js';
 import { join as pathJoin } from './go-path.js';
 
 export interface TemplateResource {
@@ -81,7 +81,7 @@ export interface ResourceDefaults {
 export function decodeTemplateResource(file: string, text: string, defaults: ResourceDefaults): TemplateResource {
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    doc = parseTomlLikeGo(text);
   } catch (e) {
     throw new ResourceLoadError(`Cannot process template resource ${file} - ${(e as Error).message.split('\n')[0]}`);
   }
