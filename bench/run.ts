@@ -3,7 +3,7 @@
  * printed side by side with ratios and as a markdown section for docs/benchmarks.md.
  * Benchmarks never fail on a number; the exit code only says whether the run itself worked.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -29,24 +29,24 @@ function suitesFor(options: BenchOptions): BenchSuite[] {
   return suites;
 }
 
+/** The first line a command prints (wrk prints its version and exits non-zero, so the exit code is ignored). */
 function firstLine(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000, cwd: repoRoot }).split('\n')[0]!.trim();
-  } catch {
-    return 'unknown';
-  }
+  const result = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, cwd: repoRoot });
+  const line = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n')[0]!.trim();
+  return result.error || line === '' ? 'unknown' : line;
 }
 
 function describeRun(argv: readonly string[], options: BenchOptions, suites: readonly BenchSuite[]): RunDescription {
   const cpus = os.cpus();
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
-  const dirty = firstLine('git', ['status', '--porcelain', '--', 'src']) !== '' ? ' (with uncommitted changes in src/)' : '';
+  const status = spawnSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8', timeout: 10_000, cwd: repoRoot });
+  const dirty = (status.stdout ?? '').trim() !== '' ? ' (with uncommitted changes in src/)' : '';
   return {
     command: `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`,
     startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: `${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average at start ${load}`,
-    versions: `Flotilla ${commit}${dirty}, ${firstLine('/usr/bin/etcd', ['--version'])}, Node ${process.version}, ${firstLine('wrk', ['--version'])}`,
+    versions: `Flotilla ${commit}${dirty}, ${firstLine('/usr/bin/etcd', ['--version'])}, Node ${process.version}, ${firstLine('wrk', ['--version']).replace(/ Copyright.*$/, '')}`,
     method: [
       `Each figure is the median over ${options.rounds} run(s) per server; the servers take turns (Flotilla, etcd, Flotilla, etcd) so drift hits both. Both are started with the same etcd 3.4 command line (one member, \`--enable-v2\`), on loopback, with a fresh temp data dir.`,
       `wrk runs last ${options.durationSec} s after ${options.warmupSec} s of unmeasured warm-up; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round.`,
