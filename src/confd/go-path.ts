@@ -5,6 +5,7 @@
 /** `path.Clean`: shortest equivalent path (collapses `//`, resolves `.` and `..`, drops a trailing `/`). */
 export function clean(p: string): string {
   if (p === '') return '.';
+  if (isAlreadyClean(p)) return p;
   const rooted = p.startsWith('/');
   const out: string[] = [];
   for (const part of p.split('/')) {
@@ -19,6 +20,22 @@ export function clean(p: string): string {
   const joined = out.join('/');
   if (rooted) return '/' + joined;
   return joined === '' ? '.' : joined;
+}
+
+/** A rooted path with no empty, `.` or `..` element and no trailing slash is its own Clean. */
+function isAlreadyClean(p: string): boolean {
+  if (p === '/') return true;
+  if (p.charCodeAt(0) !== 47 || p.charCodeAt(p.length - 1) === 47) return false;
+  let segStart = 1;
+  for (let i = 1; i <= p.length; i++) {
+    if (i === p.length || p.charCodeAt(i) === 47) {
+      const len = i - segStart;
+      if (len === 0) return false;
+      if (p.charCodeAt(segStart) === 46 && (len === 1 || (len === 2 && p.charCodeAt(segStart + 1) === 46))) return false;
+      segStart = i + 1;
+    }
+  }
+  return true;
 }
 
 /** `path.Join`: joins the non-empty elements with `/` and cleans the result ('' when all are empty). */

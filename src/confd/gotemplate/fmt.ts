@@ -368,15 +368,21 @@ function isStringArg(v: GoValue): boolean {
 
 /** `fmt.Sprint`. */
 export function sprint(args: readonly GoValue[]): string {
+  if (args.length === 1) {
+    const only = args[0];
+    if (typeof only === 'string') return only;
+    if (typeof only === 'bigint') return only.toString();
+  }
   const p = new Printer();
   let prevString = false;
-  args.forEach((a, i) => {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
     const isString = isStringArg(a);
     if (i > 0 && !isString && !prevString) p.out += ' ';
     p.f = newFlags();
     p.printArg(a, 'v');
     prevString = isString;
-  });
+  }
   return p.out;
 }
 
