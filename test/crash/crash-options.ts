@@ -10,6 +10,8 @@ export interface CrashOptions extends RoundSettings {
   readonly impl: EtcdImpl;
   /** Start over with an empty data dir every this many rounds (and after a failed round). */
   readonly freshEvery: number;
+  /** Run `npm run build` first, so Flotilla runs from freshly compiled output. */
+  readonly build: boolean;
 }
 
 export const crashUsage = `usage: node --import tsx test/crash/run.ts [options]
@@ -20,6 +22,7 @@ export const crashUsage = `usage: node --import tsx test/crash/run.ts [options]
   --kill-ms MIN,MAX   kill moment after the writers start (default 100,2000)
   --burst-share P     share of rounds killed right after a burst (default 0.35)
   --fresh-every N     empty data dir every N rounds (default 5)
+  --build             run \`npm run build\` first (otherwise an existing dist/ is used as it is)
   --inject-loss       check the checker: delete one acknowledged key after each restart (every round must fail)`;
 
 function int(flag: string, text: string | undefined, min: number): number {
@@ -39,6 +42,7 @@ export function parseCrashOptions(argv: readonly string[], defaultSeed: number):
     burstShare: 0.35,
     freshEvery: 5,
     injectLoss: false,
+    build: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -65,6 +69,7 @@ export function parseCrashOptions(argv: readonly string[], defaultSeed: number):
         o.burstShare = p;
         break;
       }
+      case '--build': o.build = true; break;
       case '--inject-loss': o.injectLoss = true; break;
       case '--fresh-every': o.freshEvery = int(flag, value(), 1); break;
       default: throw new Error(`unknown option "${flag}"\n${crashUsage}`);

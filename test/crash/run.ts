@@ -5,10 +5,11 @@
  *
  *   node --import tsx test/crash/run.ts --rounds 20 [--seed S] [--impl flotilla|reference]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { startEtcd, type EtcdProcess } from '../support/etcd-process.js';
+import { flotillaCommand, repoRoot, startEtcd, type EtcdProcess } from '../support/etcd-process.js';
 import { parseCrashOptions, crashUsage, type CrashOptions } from './crash-options.js';
 import { describePlan, planRound, runRound, type RoundOutcome } from './crash-round.js';
 import { KeyModel } from './key-model.js';
@@ -40,7 +41,22 @@ function boundRound(work: Promise<RoundOutcome>): Promise<RoundOutcome> {
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
+/** Which program is crashed, and for compiled output how old it is. */
+function describeServer(options: CrashOptions): string {
+  if (options.impl === 'reference') return process.env.ETCD_BIN ?? '/usr/bin/etcd';
+  const { args } = flotillaCommand();
+  const entry = args[args.length - 1]!;
+  if (!entry.endsWith('.js')) return `${entry} (from source)`;
+  return `${entry} (compiled ${statSync(entry).mtime.toISOString().slice(0, 19)}Z)`;
+}
+
+function build(): void {
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 });
+  if (result.status !== 0) process.stdout.write('npm run build reported type errors; using what it emitted\n');
+}
+
 async function crashTest(options: CrashOptions): Promise<number> {
+  if (options.build && options.impl === 'flotilla') build();
   const logDir = mkdtempSync(join(os.tmpdir(), 'flotilla-crash-'));
   let serversStarted = 0;
   const start = async (): Promise<EtcdProcess> => {
@@ -51,7 +67,7 @@ async function crashTest(options: CrashOptions): Promise<number> {
       throw new Error(`${(err as Error).message} (log: ${logFile})`);
     }
   };
-  process.stdout.write(`crash test: ${options.rounds} rounds against ${options.impl}, seed ${options.seed}, ${options.writers} writers\n`);
+  process.stdout.write(`crash test: ${options.rounds} rounds against ${options.impl} (${describeServer(options)}), seed ${options.seed}, ${options.writers} writers\n`);
   let passed = 0;
   let failed = 0;
   let model = new KeyModel();
