@@ -2,7 +2,7 @@
  * PUT of distinct keys and GET of one existing key with wrk at each connection count; every wrk run
  * gets a freshly started server, and the servers take turns.
  */
-import { runWrk } from '../wrk.js';
+import { runWrk, type WrkRun } from '../wrk.js';
 import { implLabel, type BenchSuite, type SuiteContext } from '../bench-suite.js';
 import type { Measurement } from '../measurement.js';
 import type { WrkReport } from '../wrk-report.js';
@@ -29,7 +29,10 @@ function problems(report: WrkReport): string | undefined {
   return parts.length > 0 ? `${parts.join(', ')} of ${report.requests}` : undefined;
 }
 
-export function throughputSuite(op: ThroughputOp): BenchSuite {
+/** What drives the load; wrk by default, replaceable to test the suite's bookkeeping. */
+export type LoadRunner = (run: WrkRun) => Promise<WrkReport>;
+
+export function throughputSuite(op: ThroughputOp, runLoad: LoadRunner = runWrk, prepareRead = writeReadKey): BenchSuite {
   const label = op.toUpperCase();
   return {
     name: op,
@@ -45,9 +48,9 @@ export function throughputSuite(op: ThroughputOp): BenchSuite {
             const server = await ctx.startServer(impl);
             if (!server) continue;
             try {
-              if (op === 'get') await writeReadKey(server.clientURL, options.valueBytes);
+              if (op === 'get') await prepareRead(server.clientURL, options.valueBytes);
               if (options.warmupSec > 0) {
-                await runWrk({
+                await runLoad({
                   baseURL: server.clientURL,
                   script: op,
                   connections,
@@ -55,7 +58,7 @@ export function throughputSuite(op: ThroughputOp): BenchSuite {
                   scriptArgs: op === 'put' ? [`warm${round}c${connections}`, String(options.valueBytes)] : [readKeyPath],
                 });
               }
-              const report = await runWrk({
+              const report = await runLoad({
                 baseURL: server.clientURL,
                 script: op,
                 connections,
