@@ -277,8 +277,9 @@ class BlockParser {
       if (line.indent > indent) throw new YamlSyntaxError(`yaml: line ${line.num}: mapping values are not allowed in this context`);
       const colon = mappingColon(line.text);
       if (colon < 0) throw new YamlSyntaxError(`yaml: line ${line.num}: could not find expected ':'`);
-      const [k] = parseFlow(line.text.slice(0, colon), 0, false);
-      const key = scalarKey(k);
+      const rawKey = line.text.slice(0, colon).trim();
+      // Plain keys keep their text (`on:` names a key "on", not a boolean).
+      const key = rawKey.startsWith('"') || rawKey.startsWith("'") ? scalarKey(parseFlow(rawKey, 0, false)[0]) : rawKey;
       const rest = line.text.slice(colon + 1).trim();
       this.pos++;
       if (rest === '') {
