@@ -11,6 +11,50 @@ function readAllStdin(): Promise<string> {
   });
 }
 
+const STTY_COMPLAINT = "stty: 'standard input': Inappropriate ioctl for device\n";
+
+/**
+ * Reads one line from standard input; on a terminal without echo. Like etcdctl, a newline follows
+ * the answer, and without a terminal the failed attempts to switch echo off are reported.
+ */
+function promptSecret(prompt: string): Promise<string> {
+  process.stdout.write(prompt);
+  const stdin = process.stdin;
+  if (stdin.isTTY !== true) process.stderr.write(STTY_COMPLAINT);
+  return new Promise((resolve) => {
+    let line = '';
+    const raw = stdin.isTTY === true;
+    if (raw) stdin.setRawMode(true);
+    const onData = (chunk: Buffer): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\n' || ch === '\r' || ch === '\u0004') {
+          stdin.off('data', onData);
+          stdin.off('end', onEnd);
+          if (raw) stdin.setRawMode(false);
+          stdin.pause();
+          if (!raw) process.stderr.write(STTY_COMPLAINT);
+          process.stdout.write('\n');
+          resolve(line);
+          return;
+        }
+        if (ch === '\u0003') {
+          if (raw) stdin.setRawMode(false);
+          process.exit(130);
+        }
+        line += ch;
+      }
+    };
+    stdin.on('data', onData);
+    const onEnd = (): void => {
+      stdin.off('data', onData);
+      if (!raw) process.stderr.write(STTY_COMPLAINT);
+      process.stdout.write('\n');
+      resolve(line);
+    };
+    stdin.once('end', onEnd);
+  });
+}
+
 function exitAfterFlush(code: number): void {
   let pending = 2;
   const done = (): void => {
@@ -26,6 +70,7 @@ const io: CtlIO = {
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   readStdin: readAllStdin,
+  promptSecret,
   exitOnInterrupt: () => {
     process.on('SIGINT', () => exitAfterFlush(0));
   },

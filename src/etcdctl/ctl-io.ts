@@ -6,6 +6,8 @@ export interface CtlIO {
   env: Record<string, string | undefined>;
   /** Reads all of standard input. */
   readStdin(): Promise<string>;
+  /** Shows the prompt and reads one line (a password: not echoed on a terminal). */
+  promptSecret?(prompt: string): Promise<string>;
   /** From now on, an interrupt (Ctrl+C) ends the process with status 0 (watch commands). */
   exitOnInterrupt?(): void;
   /** Ends the process at once (a failure in a background task). */

@@ -68,23 +68,27 @@ export class CtlSession {
     return tls;
   }
 
-  private credentials(): { username?: string; password?: string } {
+  /** --username user:password, or user alone and the password asked for. */
+  private async credentials(): Promise<{ username?: string; password?: string }> {
     const flag = this.globals.string('username') || this.env('ETCDCTL_USERNAME');
     if (flag === '') return {};
     const colon = flag.indexOf(':');
-    if (colon === -1) return { username: flag, password: this.env('ETCDCTL_PASSWORD') };
-    return { username: flag.slice(0, colon), password: flag.slice(colon + 1) };
+    if (colon !== -1) return { username: flag.slice(0, colon), password: flag.slice(colon + 1) };
+    const password = this.io.promptSecret ? await this.io.promptSecret('Password: ') : '';
+    return { username: flag, password };
   }
 
   /** The client, without syncing the member list. Exits 1 on bad endpoints or unreadable TLS files. */
-  rawClient(): EtcdClient {
+  async rawClient(): Promise<EtcdClient> {
     if (this.client) return this.client;
     try {
+      const endpoints = this.endpoints();
+      const tls = this.tlsOptions();
       this.client = new EtcdClient({
-        endpoints: this.endpoints(),
+        endpoints,
         requestTimeoutMs: this.globals.number('timeout'),
-        tls: this.tlsOptions(),
-        ...this.credentials(),
+        tls,
+        ...(await this.credentials()),
       });
     } catch (err) {
       this.io.stderr(`${goErrorText(err)}\n`);
@@ -95,7 +99,7 @@ export class CtlSession {
 
   /** The client after the member-list sync (unless --no-sync), as etcdctl's key and member commands use it. */
   async syncedClient(): Promise<EtcdClient> {
-    const client = this.rawClient();
+    const client = await this.rawClient();
     if (this.globals.bool('no-sync')) return client;
     try {
       const members = await client.listMembers({ timeoutMs: this.totalTimeoutMs });

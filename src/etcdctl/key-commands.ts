@@ -41,8 +41,8 @@ async function serverCall(s: CtlSession, call: () => Promise<EtcdResponse>): Pro
 }
 
 export const getCommand: CommandAction = async (s, flags, args) => {
-  const key = keyArg(s, args);
   const client = await s.syncedClient();
+  const key = keyArg(s, args);
   const r = await serverCall(s, () =>
     client.get(key, { sorted: flags.bool('sort'), quorum: flags.bool('quorum'), timeoutMs: s.totalTimeoutMs }),
   );
@@ -54,8 +54,8 @@ export const getCommand: CommandAction = async (s, flags, args) => {
 };
 
 export const lsCommand: CommandAction = async (s, flags, args) => {
-  const key = args.length > 0 ? args[0]! : '/';
   const client = await s.syncedClient();
+  const key = args.length > 0 ? args[0]! : '/';
   const r = await serverCall(s, () =>
     client.get(key, {
       sorted: flags.bool('sort'),
@@ -69,9 +69,9 @@ export const lsCommand: CommandAction = async (s, flags, args) => {
 };
 
 export const setCommand: CommandAction = async (s, flags, args) => {
+  const client = await s.syncedClient();
   const key = keyArg(s, args);
   const value = await valueArg(s, args);
-  const client = await s.syncedClient();
   const r = await serverCall(s, () =>
     client.set(key, value, {
       ttl: ttlOf(flags),
@@ -84,9 +84,9 @@ export const setCommand: CommandAction = async (s, flags, args) => {
 };
 
 export const mkCommand: CommandAction = async (s, flags, args) => {
+  const client = await s.syncedClient();
   const key = keyArg(s, args);
   const value = await valueArg(s, args);
-  const client = await s.syncedClient();
   const ttl = ttlOf(flags);
   const r = await serverCall(s, () =>
     flags.bool('in-order')
@@ -97,9 +97,9 @@ export const mkCommand: CommandAction = async (s, flags, args) => {
 };
 
 export const updateCommand: CommandAction = async (s, flags, args) => {
+  const client = await s.syncedClient();
   const key = keyArg(s, args);
   const value = await valueArg(s, args);
-  const client = await s.syncedClient();
   const r = await serverCall(s, () => client.update(key, value, { ttl: ttlOf(flags), timeoutMs: s.totalTimeoutMs }));
   printResponseKey(s.io, r, s.output);
 };
@@ -107,8 +107,8 @@ export const updateCommand: CommandAction = async (s, flags, args) => {
 /** mkdir (must not exist), setdir (no condition) and updatedir (must exist): print only in non-simple formats. */
 function dirCommand(prevExist: boolean | undefined): CommandAction {
   return async (s, flags, args) => {
-    const key = keyArg(s, args);
     const client = await s.syncedClient();
+    const key = keyArg(s, args);
     const r = await serverCall(s, () =>
       client.set(key, '', { dir: true, prevExist, ttl: ttlOf(flags), timeoutMs: s.totalTimeoutMs }),
     );
@@ -121,8 +121,8 @@ export const setdirCommand = dirCommand(undefined);
 export const updatedirCommand = dirCommand(true);
 
 export const rmCommand: CommandAction = async (s, flags, args) => {
-  const key = keyArg(s, args);
   const client = await s.syncedClient();
+  const key = keyArg(s, args);
   const r = await serverCall(s, () =>
     client.delete(key, {
       dir: flags.bool('dir'),
@@ -136,8 +136,8 @@ export const rmCommand: CommandAction = async (s, flags, args) => {
 };
 
 export const rmdirCommand: CommandAction = async (s, _flags, args) => {
-  const key = keyArg(s, args);
   const client = await s.syncedClient();
+  const key = keyArg(s, args);
   const r = await serverCall(s, () => client.delete(key, { dir: true, timeoutMs: s.totalTimeoutMs }));
   if (!r.node.dir || s.output !== 'simple') printResponseKey(s.io, r, s.output);
 };

@@ -5,11 +5,11 @@ import { CtlExit, EXIT } from './ctl-io.js';
 import { printResponseKey } from './response-printer.js';
 
 export const watchCommand: CommandAction = async (s, flags, args) => {
+  const client = await s.syncedClient();
   if (args.length === 0) s.fail(EXIT.badArgs, new Error('key required'));
   const key = args[0]!;
   const recursive = flags.bool('recursive');
   const forever = flags.bool('forever');
-  const client = await s.syncedClient();
   s.io.exitOnInterrupt?.();
   const watcher = client.watch(key, { recursive, afterIndex: flags.number('after-index'), resumeOnError: false });
   for (;;) {
@@ -32,6 +32,7 @@ export const watchCommand: CommandAction = async (s, flags, args) => {
 };
 
 export const execWatchCommand: CommandAction = async (s, flags, args) => {
+  const client = await s.syncedClient();
   if (args.length < 2) s.fail(EXIT.badArgs, new Error('key and command to exec required'));
   let key: string;
   let command: string[];
@@ -43,7 +44,6 @@ export const execWatchCommand: CommandAction = async (s, flags, args) => {
     key = args[args.length - 1]!;
     command = args.slice(0, -1);
   }
-  const client = await s.syncedClient();
   s.io.exitOnInterrupt?.();
   const watcher = client.watch(key, {
     recursive: flags.bool('recursive'),

@@ -1,7 +1,8 @@
 /**
  * The etcdctl invocations of the differential test, run in order on both sides. Arguments may hold
- * placeholders filled per side: {EP} client URL, {PEER} peer URL, {CPORT} client port, {name} an index
- * captured by an earlier step (its JSON output's node.modifiedIndex).
+ * placeholders filled per side: {EP} client URL, {PEER} peer URL, {CPORT} client port, {BH} the URL of
+ * a server that accepts connections and never answers, {name} an index captured by an earlier step
+ * (its JSON output's node.modifiedIndex).
  */
 
 export interface Invocation {
@@ -162,4 +163,19 @@ export const CASES: Invocation[] = [
   { args: ['--no-sync', '--endpoints', 'http://127.0.0.1:1', 'get', '/d/k'], noEndpoints: true },
   { args: ['--endpoints', 'http://127.0.0.1:1', 'member', 'list'], noEndpoints: true },
   { args: ['--endpoints', 'http://127.0.0.1:1', 'cluster-health'], noEndpoints: true },
+  { args: ['--timeout', '300ms', '--endpoints', '{BH}', 'get', '/d/k'], noEndpoints: true },
+  { args: ['--no-sync', '--timeout', '5s', '--total-timeout', '500ms', '--endpoints', '{BH}', 'get', '/d/k'], noEndpoints: true },
+  { args: ['--no-sync', '--timeout', '300ms', '--endpoints', '{BH}', 'member', 'list'], noEndpoints: true },
+  { args: ['--timeout', '300ms', '--endpoints', '{BH}', 'cluster-health'], noEndpoints: true },
+  { args: ['--endpoints', '{BH},{EP}', '--timeout', '300ms', 'get', '/d/k'], noEndpoints: true },
+  // ---- credentials (auth is off, so they are only sent)
+  { args: ['--username', 'root:secret', 'get', '/d/k'] },
+  { args: ['--username', 'root', 'get', '/d/k'], stdin: 'secret\n' },
+  { args: ['get', '/d/k'], env: { ETCDCTL_USERNAME: 'root:secret' } },
+  // ---- more argument checks
+  { args: ['mkdir'] },
+  { args: ['rmdir'] },
+  { args: ['update', '/d/k'] },
+  { args: ['ls', '--sort'] },
+  { args: ['--no-sync', 'ls', '-p', '--sort', '/d'] },
 ];

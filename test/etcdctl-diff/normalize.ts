@@ -11,6 +11,8 @@ export interface SideFacts {
   baseIndex: number;
   /** Hex IDs of the cluster's members. */
   memberIds: string[];
+  /** URL of the silent server of the run (its port differs between runs). */
+  blackhole?: string;
 }
 
 export function normalizeOutput(text: string, facts: SideFacts): string {
@@ -22,6 +24,7 @@ export function normalizeOutput(text: string, facts: SideFacts): string {
   };
   let out = text;
   for (const id of facts.memberIds) out = out.split(id).join('<ID>');
+  if (facts.blackhole) out = out.split(facts.blackhole).join('http://<silent>');
   return out
     .split(`127.0.0.1:${cport}`).join('127.0.0.1:<C>')
     .split(`127.0.0.1:${pport}`).join('127.0.0.1:<P>')

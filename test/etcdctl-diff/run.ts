@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { startEtcd, repoRoot, type EtcdImpl, type EtcdProcess } from '../support/etcd-process.js';
 import { CASES, type Invocation } from './cases.js';
@@ -21,6 +22,8 @@ interface Outcome {
 
 interface Side {
   label: string;
+  /** URL of a server that accepts connections and never answers. */
+  blackhole: string;
   ctl: string[];
   etcd: EtcdProcess;
   facts: SideFacts;
@@ -66,6 +69,7 @@ function fill(text: string, side: Side): string {
     .replace(/\{EP\}/g, side.etcd.clientURL)
     .replace(/\{PEER\}/g, side.etcd.peerURL)
     .replace(/\{CPORT\}/g, new URL(side.etcd.clientURL).port)
+    .replace(/\{BH\}/g, side.blackhole)
     .replace(/\{(\w+)\}/g, (m, name: string) => side.captures.get(name) ?? m);
 }
 
@@ -169,6 +173,14 @@ async function main(): Promise<number> {
   const ours = [process.execPath, join(repoRoot, 'bin', 'etcdctl')];
 
   const started: EtcdProcess[] = [];
+  const silentSockets = new Set<net.Socket>();
+  const blackholeServer = net.createServer((socket) => {
+    silentSockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => silentSockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => blackholeServer.listen(0, '127.0.0.1', resolve));
+  const blackhole = `http://127.0.0.1:${(blackholeServer.address() as net.AddressInfo).port}`;
   try {
     const refEtcd = await startEtcd({ impl: 'reference', name: 'm0' });
     started.push(refEtcd);
@@ -176,6 +188,7 @@ async function main(): Promise<number> {
     started.push(ourEtcd);
     const makeSide = async (label: string, ctl: string[], etcd: EtcdProcess): Promise<Side> => ({
       label,
+      blackhole,
       ctl,
       etcd,
       facts: {
@@ -183,6 +196,7 @@ async function main(): Promise<number> {
         peerURL: etcd.peerURL,
         baseIndex: await currentIndex(etcd.clientURL),
         memberIds: await memberIds(etcd.clientURL),
+        blackhole,
       },
       captures: new Map(),
     });
@@ -212,6 +226,8 @@ async function main(): Promise<number> {
     return failed === 0 ? 0 : 1;
   } finally {
     for (const p of started.reverse()) await p.stop();
+    for (const socket of silentSockets) socket.destroy();
+    blackholeServer.close();
   }
 }
 
