@@ -12,6 +12,8 @@ export interface CrashOptions extends RoundSettings {
   readonly freshEvery: number;
   /** Run `npm run build` first, so Flotilla runs from freshly compiled output. */
   readonly build: boolean;
+  /** Passed as --snapshot-count so restarts also recover from snapshots; 0 keeps the server default. */
+  readonly snapshotCount: number;
 }
 
 export const crashUsage = `usage: node --import tsx test/crash/run.ts [options]
@@ -22,6 +24,7 @@ export const crashUsage = `usage: node --import tsx test/crash/run.ts [options]
   --kill-ms MIN,MAX   kill moment after the writers start (default 100,2000)
   --burst-share P     share of rounds killed right after a burst (default 0.35)
   --fresh-every N     empty data dir every N rounds (default 5)
+  --snapshot-count N  servers snapshot every N entries, so restarts recover from snapshots too (default 1000; 0 = server default)
   --build             run \`npm run build\` first (otherwise an existing dist/ is used as it is)
   --inject-loss       check the checker: delete one acknowledged key after each restart (every round must fail)`;
 
@@ -43,6 +46,7 @@ export function parseCrashOptions(argv: readonly string[], defaultSeed: number):
     freshEvery: 5,
     injectLoss: false,
     build: false,
+    snapshotCount: 1000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -70,6 +74,7 @@ export function parseCrashOptions(argv: readonly string[], defaultSeed: number):
         break;
       }
       case '--build': o.build = true; break;
+      case '--snapshot-count': o.snapshotCount = int(flag, value(), 0); break;
       case '--inject-loss': o.injectLoss = true; break;
       case '--fresh-every': o.freshEvery = int(flag, value(), 1); break;
       default: throw new Error(`unknown option "${flag}"\n${crashUsage}`);

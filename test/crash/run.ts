@@ -62,12 +62,13 @@ async function crashTest(options: CrashOptions): Promise<number> {
   const start = async (): Promise<EtcdProcess> => {
     const logFile = join(logDir, `${options.impl}-${++serversStarted}.log`);
     try {
-      return await startEtcd({ impl: options.impl, logFile, startTimeoutMs: 60_000 });
+      const extraArgs = options.snapshotCount > 0 ? ['--snapshot-count', String(options.snapshotCount)] : [];
+      return await startEtcd({ impl: options.impl, logFile, startTimeoutMs: 60_000, extraArgs });
     } catch (err) {
       throw new Error(`${(err as Error).message} (log: ${logFile})`);
     }
   };
-  process.stdout.write(`crash test: ${options.rounds} rounds against ${options.impl} (${describeServer(options)}), seed ${options.seed}, ${options.writers} writers\n`);
+  process.stdout.write(`crash test: ${options.rounds} rounds against ${options.impl} (${describeServer(options)}), seed ${options.seed}, ${options.writers} writers, snapshot count ${options.snapshotCount || 'default'}\n`);
   let passed = 0;
   let failed = 0;
   let model = new KeyModel();
