@@ -11,35 +11,52 @@
  *                   name length, value length (both in UTF-16 code units)
  *   then S bytes: UTF-8 of every node's name followed by its value, in the same pre-order
  *
- * Numbers go through one Float64Array and all text through one TextEncoder/TextDecoder call, so both
+ * Numbers go through one Float64Array and all text through one UTF-8 encode/decode call, so both
  * directions are a couple of native bulk operations plus one pass over the nodes.
  */
 import { StoreNode } from './node.js';
-import { childPath } from './path.js';
 
 const MAGIC = 0x31534c46; // "FLS1" read as a little-endian u32
 const VERSION = 1;
 const HEADER_BYTES = 32;
 const FIELDS = 6;
 
-export function encodeSnapshot(root: StoreNode, index: number): Uint8Array {
-  const numbers: number[] = [];
-  const text: string[] = [];
-  const stack: StoreNode[] = [root];
-  let count = 0;
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    count++;
-    const children = n.children;
-    numbers.push(children === null ? -1 : children.size, n.createdIndex, n.modifiedIndex, n.expireTime, n.name.length, n.value.length);
-    text.push(n.name, n.value);
-    if (children !== null) {
-      // Push in reverse so that children come out in insertion order.
-      const list = [...children.values()];
-      for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]!);
+/** Growable list of numbers backed by a Float64Array. */
+class NumberList {
+  data = new Float64Array(6 * 1024);
+  length = 0;
+
+  push6(a: number, b: number, c: number, d: number, e: number, f: number): void {
+    if (this.length + 6 > this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
     }
+    const d6 = this.data;
+    const i = this.length;
+    d6[i] = a;
+    d6[i + 1] = b;
+    d6[i + 2] = c;
+    d6[i + 3] = d;
+    d6[i + 4] = e;
+    d6[i + 5] = f;
+    this.length = i + 6;
   }
-  const textBytes = new TextEncoder().encode(text.join(''));
+}
+
+function encodeNode(n: StoreNode, numbers: NumberList, text: string[]): void {
+  const children = n.children;
+  numbers.push6(children === null ? -1 : children.size, n.createdIndex, n.modifiedIndex, n.expireTime, n.name.length, n.value.length);
+  text.push(n.name, n.value);
+  if (children !== null) for (const child of children.values()) encodeNode(child, numbers, text);
+}
+
+export function encodeSnapshot(root: StoreNode, index: number): Uint8Array {
+  const numbers = new NumberList();
+  const text: string[] = [];
+  encodeNode(root, numbers, text);
+  const count = numbers.length / FIELDS;
+  const textBytes = Buffer.from(text.join(''), 'utf8');
   const out = new Uint8Array(HEADER_BYTES + numbers.length * 8 + textBytes.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
@@ -47,9 +64,11 @@ export function encodeSnapshot(root: StoreNode, index: number): Uint8Array {
   view.setFloat64(8, index, true);
   view.setFloat64(16, count, true);
   view.setFloat64(24, textBytes.length, true);
-  const nums = new Float64Array(out.buffer, HEADER_BYTES, numbers.length);
-  if (isLittleEndian()) nums.set(numbers);
-  else for (let i = 0; i < numbers.length; i++) view.setFloat64(HEADER_BYTES + i * 8, numbers[i]!, true);
+  if (isLittleEndian()) {
+    out.set(new Uint8Array(numbers.data.buffer, 0, numbers.length * 8), HEADER_BYTES);
+  } else {
+    for (let i = 0; i < numbers.length; i++) view.setFloat64(HEADER_BYTES + i * 8, numbers.data[i]!, true);
+  }
   out.set(textBytes, HEADER_BYTES + numbers.length * 8);
   return out;
 }
@@ -75,48 +94,47 @@ export function decodeSnapshot(data: Uint8Array): { root: StoreNode; index: numb
     nums = new Float64Array(count * FIELDS);
     for (let i = 0; i < nums.length; i++) nums[i] = view.getFloat64(HEADER_BYTES + i * 8, true);
   }
-  const text = new TextDecoder().decode(data.subarray(HEADER_BYTES + numbersBytes));
+  const text = Buffer.from(data.buffer, data.byteOffset + HEADER_BYTES + numbersBytes, textLength).toString('utf8');
 
-  let pos = 0;
+  // Pre-order rebuild: a stack of directories with the number of children each still expects.
+  const dirs: StoreNode[] = [];
+  const left: number[] = [];
+  let root: StoreNode | null = null;
   let textPos = 0;
-  const readNode = (parent: StoreNode | null): { node: StoreNode; children: number } => {
+  for (let i = 0, pos = 0; i < count; i++, pos += FIELDS) {
     const childCount = nums[pos]!;
-    const createdIndex = nums[pos + 1]!;
-    const modifiedIndex = nums[pos + 2]!;
-    const expireTime = nums[pos + 3]!;
-    const nameLength = nums[pos + 4]!;
-    const valueLength = nums[pos + 5]!;
-    pos += FIELDS;
-    const name = text.slice(textPos, textPos + nameLength);
-    textPos += nameLength;
-    const value = text.slice(textPos, textPos + valueLength);
-    textPos += valueLength;
-    const path = parent === null ? '/' : childPath(parent.path, name);
-    const node = new StoreNode(path, name, parent, createdIndex, modifiedIndex, value, childCount >= 0, expireTime);
-    if (parent !== null) parent.children!.set(name, node);
-    return { node, children: childCount };
-  };
-
-  const first = readNode(null);
-  if (first.children < 0) throw new Error('corrupt snapshot: root is not a directory');
-  // Iterative pre-order rebuild: a stack of directories with the number of children still to read.
-  const dirs: StoreNode[] = [first.node];
-  const left: number[] = [first.children];
-  for (let i = 1; i < count; i++) {
-    while (left.length > 0 && left[left.length - 1] === 0) {
-      dirs.pop();
-      left.pop();
+    const nameEnd = textPos + nums[pos + 4]!;
+    const valueEnd = nameEnd + nums[pos + 5]!;
+    const name = text.slice(textPos, nameEnd);
+    const value = text.slice(nameEnd, valueEnd);
+    textPos = valueEnd;
+    let parent: StoreNode | null = null;
+    if (i > 0) {
+      let top = left.length - 1;
+      while (top >= 0 && left[top] === 0) {
+        dirs.pop();
+        left.pop();
+        top--;
+      }
+      if (top < 0) throw new Error('corrupt snapshot: stray node');
+      left[top] = left[top]! - 1;
+      parent = dirs[top]!;
     }
-    if (dirs.length === 0) throw new Error('corrupt snapshot: stray node');
-    left[left.length - 1] = left[left.length - 1]! - 1;
-    const { node, children } = readNode(dirs[dirs.length - 1]!);
-    if (children >= 0) {
+    const path = parent === null ? '/' : parent.path === '/' ? `/${name}` : `${parent.path}/${name}`;
+    const node = new StoreNode(path, name, parent, nums[pos + 1]!, nums[pos + 2]!, value, childCount >= 0, nums[pos + 3]!);
+    if (parent === null) {
+      if (childCount < 0) throw new Error('corrupt snapshot: root is not a directory');
+      root = node;
+    } else {
+      parent.children!.set(name, node);
+    }
+    if (childCount > 0) {
       dirs.push(node);
-      left.push(children);
+      left.push(childCount);
     }
   }
-  if (textPos !== text.length) throw new Error('corrupt snapshot: text length mismatch');
-  return { root: first.node, index };
+  if (textPos !== text.length || root === null) throw new Error('corrupt snapshot: text length mismatch');
+  return { root, index };
 }
 
 let littleEndian: boolean | null = null;

@@ -111,14 +111,13 @@ export class Store {
 
   private set(req: SetRequest): StoreEvent {
     const key = cleanPath(req.key);
-    let prev: StoreNode | null = null;
+    let prev: StoreNode | null;
     try {
-      prev = this.internalGet(key);
+      prev = this.find(key);
+      if (prev === null && req.refresh === true) prev = this.internalGet(key); // throws the 100 error
     } catch (err) {
-      if (!(err instanceof EtcdError) || err.errorCode !== ErrorCode.KeyNotFound || req.refresh === true) {
-        this.count('setsFail');
-        throw err;
-      }
+      this.count('setsFail');
+      throw err;
     }
     const value = req.refresh === true && prev !== null ? prev.value : req.value;
     let event: StoreEvent;
@@ -457,6 +456,23 @@ export class Store {
     } catch (err) {
       if (err instanceof EtcdError) err.index = this.currentIndex;
       throw err;
+    }
+  }
+
+  /** The node at `path`, or null when it is missing; throws 104 when a key is used as a directory. */
+  private find(path: string): StoreNode | null {
+    let cur = this.root;
+    if (path === '/') return cur;
+    let start = 1;
+    for (;;) {
+      const end = path.indexOf('/', start);
+      const children = cur.children;
+      if (children === null) throw new EtcdError(ErrorCode.NotDir, cur.path, this.currentIndex);
+      const child = children.get(end === -1 ? path.slice(start) : path.slice(start, end));
+      if (child === undefined) return null;
+      cur = child;
+      if (end === -1) return cur;
+      start = end + 1;
     }
   }
 
