@@ -97,8 +97,6 @@ export const ETCD_FLAGS = new FlagSet([
 const DEFAULT_CLIENT_URLS = 'http://localhost:2379,http://localhost:4001';
 const DEFAULT_PEER_URLS = 'http://localhost:2380,http://localhost:7001';
 const DEFAULT_SNAPSHOT_COUNT = 10000;
-/** etcd's default request size limit: 1.5 MiB. */
-const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
 export type EtcdCommand =
   | { readonly kind: 'version' }
@@ -283,7 +281,8 @@ export function parseEtcdCommandLine(
     throw new FlagError(`-election-timeout[${electionMs}ms] should be at least as 5 times as -heartbeat-interval[${heartbeatMs}ms]`);
   }
 
-  const cors = (str(v, 'cors') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  // etcd 3.4 allows every origin unless --cors names some.
+  const cors = (str(v, 'cors') ?? '*').split(',').map((s) => s.trim()).filter((s) => s !== '');
   return {
     kind: 'serve',
     warnings,
@@ -304,7 +303,7 @@ export function parseEtcdCommandLine(
       cors,
       clientTls: { certFile, keyFile, trustedCaFile: trustedCa, clientCertAuth },
       peerTls: { certFile: peerCertFile, keyFile: peerKeyFile, trustedCaFile: peerTrustedCa, clientCertAuth: peerClientCertAuth },
-      maxRequestBytes: num(v, 'max-request-bytes') ?? DEFAULT_MAX_REQUEST_BYTES,
+      maxRequestBytes: num(v, 'max-request-bytes'),
       unsafeNoFsync: bool(v, 'unsafe-no-fsync'),
     },
   };

@@ -7,7 +7,7 @@ import { FlagError } from './go-flags.js';
 import { createListener, listen, closeListener, type Listener } from './listeners.js';
 import { EtcdServer } from '../etcdserver/server.js';
 import { ServerLog } from '../etcdserver/server-log.js';
-import { createClientHandler } from '../api/v2http/client-handler.js';
+import { ClientHandler } from '../api/v2http/client-handler.js';
 import { createPeerHandler } from '../api/peer-handler.js';
 
 export const ETCD_VERSION = '3.4.23';
@@ -36,8 +36,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const server = await EtcdServer.start(config, { log });
-  const clientHandler = createClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
-  const peerHandler = createPeerHandler(server);
+  const clientHandler = new ClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
+  const peerHandler = { serve: createPeerHandler(server) };
   const listeners: Listener[] = [];
   const shutdown = async (code: number) => {
     await Promise.all(listeners.map(closeListener));

@@ -2,10 +2,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { RequestListener } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TlsFiles } from '../etcdserver/config.js';
 
 export type Listener = http.Server | https.Server;
+
+/** What a listener serves: requests, and (optionally) the requests Node's parser refuses. */
+export interface ListenerHandler {
+  serve(req: http.IncomingMessage, res: http.ServerResponse): void;
+  handleClientError?(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void;
+}
 
 /** The host to bind for a URL: `localhost` means the IPv4 loopback, as the defaults intend. */
 export function bindHost(url: URL): string {
@@ -13,8 +19,9 @@ export function bindHost(url: URL): string {
   return host === 'localhost' ? '127.0.0.1' : host;
 }
 
-export function createListener(url: URL, tls: TlsFiles, handler: RequestListener): Listener {
+export function createListener(url: URL, tls: TlsFiles, handler: ListenerHandler): Listener {
   let server: Listener;
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => handler.serve(req, res);
   if (url.protocol === 'https:') {
     if (!tls.certFile || !tls.keyFile) {
       throw new Error(`listener ${url.href} is https but no certificate and key were given (--cert-file, --key-file)`);
@@ -25,10 +32,13 @@ export function createListener(url: URL, tls: TlsFiles, handler: RequestListener
       ca: tls.trustedCaFile ? readFileSync(tls.trustedCaFile) : undefined,
       requestCert: tls.clientCertAuth,
       rejectUnauthorized: tls.clientCertAuth,
-    }, handler);
+    }, onRequest);
   } else {
-    server = http.createServer(handler);
+    server = http.createServer(onRequest);
   }
+  const onClientError = handler.handleClientError;
+  if (onClientError) server.on('clientError', (err: Error, socket: Duplex) => onClientError.call(handler, err, socket));
+  else server.on('clientError', (_err: Error, socket: Duplex) => socket.destroy());
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   // Long-poll watches may stay open for a long time.

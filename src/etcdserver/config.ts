@@ -28,8 +28,11 @@ export interface ServerConfig {
   readonly cors: readonly string[];
   readonly clientTls: TlsFiles;
   readonly peerTls: TlsFiles;
-  /** Largest accepted client request body, in bytes. */
-  readonly maxRequestBytes: number;
+  /**
+   * Largest accepted client request body, in bytes, when `--max-request-bytes` is given; otherwise
+   * the HTTP layer's default (10 MiB, the form limit etcd 3.4's v2 API applies).
+   */
+  readonly maxRequestBytes?: number;
   /** Skip fsync of the write-ahead log (unsafe; for tests only, as etcd's --unsafe-no-fsync). */
   readonly unsafeNoFsync: boolean;
 }

@@ -9,7 +9,7 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/errors.js';
-import type { StoreEvent, StoreRequest } from '../store/request.js';
+import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
 import { Wal, type HardState, type WalEntry } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
 import type { LeaderStatsFacts, MemberInfo, SelfStatsFacts, ServerFace } from '../api/v2http/server-face.js';
@@ -26,7 +26,7 @@ const SYNC_INTERVAL_MS = 500;
 interface Waiter {
   readonly index: number;
   readonly req: StoreRequest;
-  readonly resolve: (ev: StoreEvent) => void;
+  readonly resolve: (result: StoreEvent | StoreEvent[]) => void;
   readonly reject: (err: Error) => void;
 }
 
@@ -88,7 +88,7 @@ export class EtcdServer implements ServerFace {
     const snapDir = join(memberDir, 'snap');
     mkdirSync(snapDir, { recursive: true });
     const snapshotter = new Snapshotter(snapDir);
-    const walOptions = { noFsync: config.unsafeNoFsync };
+    const walOptions = {};
 
     if (!Wal.exists(walDir)) {
       const peerURLs = config.initialAdvertisePeerUrls.map((u) => u.toString().replace(/\/$/, ''));
@@ -109,7 +109,9 @@ export class EtcdServer implements ServerFace {
       return server;
     }
 
-    const snap = await snapshotter.loadNewest();
+    const loaded = await snapshotter.loadNewest();
+    for (const b of loaded.broken) log.warn('etcdserver', `skipped damaged snapshot ${b.file}: ${b.reason}`);
+    const snap = loaded.snapshot;
     const store = snap ? Store.recover(snap.data) : new Store();
     const marker = snap ? { index: snap.index, term: snap.term } : { index: 0, term: 0 };
     const opened = await Wal.open(walDir, marker, walOptions);
@@ -146,14 +148,19 @@ export class EtcdServer implements ServerFace {
     const now = this.clock.now();
     if (due === null || due > now) return;
     this.syncInFlight = true;
-    this.propose({ op: 'sync', time: now } as StoreRequest)
+    this.submit({ op: 'sync', time: now })
       .catch(() => undefined)
       .finally(() => { this.syncInFlight = false; });
   }
 
-  propose(req: StoreRequest): Promise<StoreEvent> {
-    if (this.stopped) return Promise.reject(new EtcdError(300, 'Raft Internal Error', 'etcdserver: server stopped', this.store.index));
-    return new Promise<StoreEvent>((resolve, reject) => {
+  propose(req: WriteRequest): Promise<StoreEvent> {
+    return this.submit(req) as Promise<StoreEvent>;
+  }
+
+  /** Appends a request to the log; resolves with what applying it gave once it is durable and applied. */
+  private submit(req: StoreRequest): Promise<StoreEvent | StoreEvent[]> {
+    if (this.stopped) return Promise.reject(new EtcdError(300, 'etcdserver: server stopped', this.store.index));
+    return new Promise<StoreEvent | StoreEvent[]>((resolve, reject) => {
       this.batch.push({ index: ++this.lastIndex, req, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -179,7 +186,7 @@ export class EtcdServer implements ServerFace {
 
   private applyBatch(waiters: Waiter[]): void {
     for (const w of waiters) {
-      let ev: StoreEvent;
+      let ev: StoreEvent | StoreEvent[];
       try {
         ev = this.store.apply(w.req);
       } catch (err) {
