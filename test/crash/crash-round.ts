@@ -53,6 +53,8 @@ export function describePlan(plan: RoundPlan): string {
 
 export interface RoundOutcome {
   readonly problems: string[];
+  /** Things worth saying that are not failures. */
+  readonly notes: string[];
   readonly acked: number;
   readonly refused: number;
   readonly unknown: number;
@@ -93,6 +95,7 @@ export async function runRound(
   indexBefore: number,
 ): Promise<RoundOutcome> {
   const problems: string[] = [];
+  const notes: string[] = [];
   const client = new V2Client(server.clientURL, 5000);
   const ledger = new WriteLedger(model, client);
   const writers = Array.from({ length: plan.writers }, (_, w) =>
@@ -103,8 +106,9 @@ export async function runRound(
   if (plan.kill.kind === 'burst') {
     const started = startBurst(ledger, plan.round, plan.kill.size, plan.kill.acksBeforeKill);
     burst = started.finished;
-    if (!(await within(started.acknowledged, 5000))) {
-      problems.push(`burst: fewer than ${plan.kill.acksBeforeKill} acknowledgements within 5 s`);
+    if (!(await within(started.acknowledged, 10_000))) {
+      // Not a durability problem: the server was slow. Kill it anyway; the checks still apply.
+      notes.push(`burst had fewer than ${plan.kill.acksBeforeKill} acknowledgements after 10 s`);
     }
   }
   ledger.stopping = true;
@@ -121,7 +125,7 @@ export async function runRound(
     restartMs = performance.now() - started;
   } catch (err) {
     problems.push(`restart failed: ${(err as Error).message}`);
-    return { problems, acked: ledger.acked, refused: ledger.refused, unknown: ledger.unknown, keys: model.size(), restartMs, indexAfterRestart: 0 };
+    return { problems, notes, acked: ledger.acked, refused: ledger.refused, unknown: ledger.unknown, keys: model.size(), restartMs, indexAfterRestart: 0 };
   }
 
   const reader = new V2Client(server.clientURL, 20_000);
@@ -149,5 +153,5 @@ export async function runRound(
     reader.close();
   }
   problems.push(...ledger.violations);
-  return { problems, acked: ledger.acked, refused: ledger.refused, unknown: ledger.unknown, keys: model.size(), restartMs, indexAfterRestart };
+  return { problems, notes, acked: ledger.acked, refused: ledger.refused, unknown: ledger.unknown, keys: model.size(), restartMs, indexAfterRestart };
 }

@@ -94,10 +94,11 @@ async function crashTest(options: CrashOptions): Promise<number> {
       try {
         outcome = await boundRound(runRound(server!, model, options.seed, plan, indexBefore));
       } catch (err) {
-        outcome = { problems: [(err as Error).message], acked: 0, refused: 0, unknown: 0, keys: model.size(), restartMs: null, indexAfterRestart: 0 };
+        outcome = { problems: [(err as Error).message], notes: [], acked: 0, refused: 0, unknown: 0, keys: model.size(), restartMs: null, indexAfterRestart: 0 };
       }
       const stats = `${outcome.acked} acked, ${outcome.refused} refused, ${outcome.unknown} unknown, ${outcome.keys} keys checked, `
-        + `restart ${outcome.restartMs === null ? '—' : `${outcome.restartMs.toFixed(0)} ms`}, index ${outcome.indexAfterRestart}`;
+        + `restart ${outcome.restartMs === null ? '—' : `${outcome.restartMs.toFixed(0)} ms`}, index ${outcome.indexAfterRestart}`
+        + outcome.notes.map((n) => `; ${n}`).join('');
       if (outcome.problems.length === 0) {
         passed++;
         indexBefore = outcome.indexAfterRestart;
