@@ -70,15 +70,20 @@ export function nodeJSON(n: NodeJSON): string {
   return `${out}}`;
 }
 
+/** `{"action":..,"node":..,"prevNode":..}` followed by a newline. */
+export function eventLine(e: StoreEvent): string {
+  let s = `{"action":"${e.action}","node":${nodeJSON(e.node)}`;
+  if (e.prevNode !== undefined) s += `,"prevNode":${nodeJSON(e.prevNode)}`;
+  return `${s}}\n`;
+}
+
 const encodedEvents = new WeakMap<StoreEvent, string>();
 
-/** `{"action":..,"node":..,"prevNode":..}` followed by a newline; cached per event (watch fan-out). */
-export function eventLine(e: StoreEvent): string {
+/** `eventLine`, cached per event: one encoding however many watchers receive it. */
+export function sharedEventLine(e: StoreEvent): string {
   let s = encodedEvents.get(e);
   if (s === undefined) {
-    s = `{"action":"${e.action}","node":${nodeJSON(e.node)}`;
-    if (e.prevNode !== undefined) s += `,"prevNode":${nodeJSON(e.prevNode)}`;
-    s += '}\n';
+    s = eventLine(e);
     encodedEvents.set(e, s);
   }
   return s;

@@ -9,7 +9,7 @@ import type { StoreEvent } from '../../store/request.js';
 import type { Watcher } from '../../store/watcher.js';
 import { statusOfErrorCode } from './error-status.js';
 import { parseFormInto, type FormValues } from './form.js';
-import { errorLine, eventLine } from './go-json.js';
+import { errorLine, eventLine, sharedEventLine } from './go-json.js';
 import { parseKeyRequest, toStoreRequest, type KeyRequest } from './key-request.js';
 import type { ClientMetrics } from './metrics.js';
 import { APPLICATION_JSON, sendBody, sendMethodNotAllowed, type HeaderList } from './reply.js';
@@ -127,7 +127,7 @@ export class KeysHandler {
       this.reply(res, headers, err);
       return;
     }
-    if (!r.wait) this.metrics.received.inc({ method });
+    if (!r.wait) this.metrics.countReceived(method);
     if (method === 'GET' || method === 'HEAD') {
       if (method === 'GET' && r.quorum) {
         this.face.readBarrier().then(
@@ -200,7 +200,7 @@ export class KeysHandler {
           watcher.remove();
           return;
         }
-        res.write(eventLine(event));
+        res.write(sharedEventLine(event));
         if (!stream) {
           watcher.remove();
           res.end();

@@ -12,6 +12,7 @@ export class ClientMetrics {
   readonly failed: Counter<'method' | 'code'>;
   readonly proposalsFailed: Counter;
   private pendingProposals = 0;
+  private readonly receivedByMethod = new Map<string, { inc(): void }>();
 
   constructor(face: ServerFace) {
     const registers = [this.registry];
@@ -58,6 +59,16 @@ export class ClientMetrics {
     gauge('etcd_debugging_store_watchers', 'Count of currently active watchers.', () => face.store.watcherCount);
     gauge('etcd_debugging_store_expires_total', 'Total number of expired keys.', () => face.store.stats().expireCount);
     gauge('etcd_debugging_store_index', 'Current etcd v2 store index.', () => face.store.index);
+  }
+
+  /** Counts one received request (label children are cached per method). */
+  countReceived(method: string): void {
+    let child = this.receivedByMethod.get(method);
+    if (child === undefined) {
+      child = this.received.labels(method);
+      this.receivedByMethod.set(method, child);
+    }
+    child.inc();
   }
 
   proposalStarted(): void {
