@@ -1,3 +1,4 @@
+import { ByteArena } from './byte-arena.js';
 import { updateCrc } from './crc.js';
 import {
   CRC_PAYLOAD_SIZE,
@@ -62,6 +63,7 @@ export function scanSegment(
   buf: Buffer,
   runningCrc: number | null,
   visit: (record: DecodedRecord) => void,
+  arena: ByteArena = new ByteArena(),
 ): SegmentScan {
   const size = buf.length;
   const zeroTailStart = findZeroTailStart(buf);
@@ -101,7 +103,7 @@ export function scanSegment(
     if (type === RecordType.crc && crc !== null && seed !== crc) {
       return finish({ kind: 'corrupt', offset: at, reason: `checksum chain broken: segment carries ${hex(seed)}, expected ${hex(crc)}` });
     }
-    const record = decodePayload(type as RecordType, buf, at, payloadStart, length);
+    const record = decodePayload(type as RecordType, buf, at, payloadStart, length, arena);
     if (typeof record === 'string') return finish({ kind: 'corrupt', offset: at, reason: record });
     visit(record);
     crc = computed;
@@ -118,10 +120,10 @@ function headerProblem(buf: Buffer, at: number, length: number, type: number): s
   return null;
 }
 
-function decodePayload(type: RecordType, buf: Buffer, at: number, p: number, length: number): DecodedRecord | string {
+function decodePayload(type: RecordType, buf: Buffer, at: number, p: number, length: number, arena: ByteArena): DecodedRecord | string {
   switch (type) {
     case RecordType.metadata:
-      return { kind: 'metadata', offset: at, metadata: new Uint8Array(buf.subarray(p, p + length)) };
+      return { kind: 'metadata', offset: at, metadata: arena.copy(buf, p, p + length) };
     case RecordType.entry: {
       if (length < ENTRY_FIXED_SIZE) return `entry record of ${length} bytes`;
       const entryType = buf[p + 16]!;
@@ -129,7 +131,7 @@ function decodePayload(type: RecordType, buf: Buffer, at: number, p: number, len
       const term = readUint64(buf, p);
       const index = readUint64(buf, p + 8);
       if (!Number.isSafeInteger(term) || !Number.isSafeInteger(index)) return 'entry term or index beyond 2^53';
-      const data = new Uint8Array(buf.subarray(p + ENTRY_FIXED_SIZE, p + length));
+      const data = arena.copy(buf, p + ENTRY_FIXED_SIZE, p + length);
       return { kind: 'entry', offset: at, entry: { term, index, type: entryType as WalEntryType, data } };
     }
     case RecordType.hardState: {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ByteArena } from './byte-arena.js';
 import { WalCorruptionError, WalError } from './errors.js';
 import type { FileIo } from './file-io.js';
 import { scanSegment, type DecodedRecord } from './segment-scanner.js';
@@ -47,6 +48,7 @@ export function replaySegments(io: FileIo, dir: string, all: readonly SegmentNam
   let runningCrc: number | null = null;
   let tailEnd = 0;
   let tailZeroStart = 0;
+  const arena = new ByteArena();
 
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -95,7 +97,7 @@ export function replaySegments(io: FileIo, dir: string, all: readonly SegmentNam
           break;
       }
     };
-    const scan = scanSegment(buf, runningCrc, visit);
+    const scan = scanSegment(buf, runningCrc, visit, arena);
     if (scan.tail.kind === 'corrupt') fail(scan.tail.offset, scan.tail.reason);
     if (scan.tail.kind === 'torn' && !isLast) fail(scan.end, `torn record in a segment that is not the last: ${scan.tail.reason}`);
     if (scan.runningCrc !== null) runningCrc = scan.runningCrc;

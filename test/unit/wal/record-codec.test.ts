@@ -161,3 +161,20 @@ test('property: any sequence of records decodes to what was encoded, whatever th
     { numRuns: 200, seed: 7 },
   );
 });
+
+test('small and large entry data come back intact and independent of each other', () => {
+  const fb = new FrameBuffer();
+  const big = new Uint8Array(70_000).map((_, i) => i % 251);
+  fb.appendEntry({ index: 1, term: 1, type: 0, data: Uint8Array.from([1, 2, 3]) });
+  fb.appendEntry({ index: 2, term: 1, type: 0, data: big });
+  fb.appendEntry({ index: 3, term: 1, type: 0, data: Uint8Array.from([4, 5]) });
+  fb.seal(0);
+  const file = inFile(fb.bytes(), fb.length + 64);
+  const { records } = scanAll(file);
+  const data = records.map((r) => (r.kind === 'entry' ? r.entry.data : new Uint8Array()));
+  assert.deepEqual(data, [Uint8Array.from([1, 2, 3]), big, Uint8Array.from([4, 5])]);
+  data[0]!.fill(9);
+  file.fill(7); // the decoded data are copies, not views of the file buffer
+  assert.deepEqual(data[2], Uint8Array.from([4, 5]));
+  assert.deepEqual(data[1], big);
+});
