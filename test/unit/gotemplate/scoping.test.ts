@@ -27,9 +27,9 @@ test('nested control structures with else-if chains inside range', () => {
 });
 
 test('methods with arguments, at the end of a chain and fed by a pipeline', () => {
-  const obj = new GoStruct('x.T', { Name: 'n' }, {
+  const obj: GoStruct = new GoStruct('x.T', { Name: 'n' }, {
     Greet: new GoFunc(['string'], (who) => `hi ${who as string}`),
-    Self: new GoFunc([], () => obj),
+    Self: new GoFunc([], (): GoStruct => obj),
   });
   assert.equal(render('{{.Greet "bob"}} {{"ann" | .Greet}} {{.Self.Name}} {{.Self.Greet "x"}}', obj), 'hi bob hi ann n hi x');
   assert.match(errorOf('{{.Name "x"}}', obj), /Name has arguments but cannot be invoked as function/);
