@@ -140,7 +140,8 @@ export const CASES: Invocation[] = [
   { args: ['watch'] },
   { args: ['watch', '/wb'], mode: { kind: 'watch-trigger', trigger: ['set', '/wb', 'after'] } },
   { args: ['watch', '-r', '/wr'], mode: { kind: 'watch-trigger', trigger: ['set', '/wr/deep/k', 'x'] } },
-  { args: ['exec-watch', '--after-index', '{w0}', 'sh', '-c', EW, '/w/x'], mode: { kind: 'until-lines', lines: 1 } },
+  { args: ['exec-watch', '--after-index', '{w1}', 'sh', '-c', EW, '/w/x'], mode: { kind: 'until-lines', lines: 1 } },
+  { args: ['exec-watch', '-r', '--after-index', '{w1}', 'sh', '-c', EW, '/w'], mode: { kind: 'until-lines', lines: 2 }, unordered: true },
   { args: ['exec-watch', 'sh'] },
   // ---- cluster commands
   { args: ['member', 'list'] },
