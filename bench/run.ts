@@ -13,6 +13,7 @@ import { implLabel, type BenchSuite, type SuiteContext } from './bench-suite.js'
 import { markdownSection, textTable, type RunDescription } from './comparison-report.js';
 import { compare, type Measurement } from './measurement.js';
 import { loadRestartSuite } from './suites/load-restart-suite.js';
+import { killRunningWrk } from './wrk.js';
 import { throughputSuite } from './suites/throughput-suite.js';
 
 function log(line: string): void {
@@ -77,14 +78,20 @@ async function main(): Promise<number> {
   const logDir = mkdtempSync(join(os.tmpdir(), 'flotilla-bench-'));
   mkdirSync(logDir, { recursive: true });
   const running = new Set<EtcdProcess>();
+  const starting = new Set<Promise<EtcdProcess | null>>();
   const unavailable = new Set<EtcdImpl>();
   let started = 0;
+  let interrupted = false;
 
   const stopAll = async (): Promise<void> => {
+    killRunningWrk();
+    // A server still starting is stopped as soon as its start resolves (bounded by the start timeout).
+    await Promise.all([...starting]);
     await Promise.all([...running].map((s) => s.stop().catch(() => undefined)));
     running.clear();
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = true;
     log(`${signal}: stopping servers`);
     void stopAll().finally(() => process.exit(130));
   };
@@ -94,17 +101,22 @@ async function main(): Promise<number> {
   const ctx: SuiteContext = {
     options,
     impls: () => options.impls.filter((impl) => !unavailable.has(impl)),
-    async startServer(impl) {
+    startServer(impl) {
+      if (interrupted) return Promise.resolve(null);
       const logFile = join(logDir, `${impl}-${++started}.log`);
-      try {
-        const server = await startEtcd({ impl, logFile, startTimeoutMs: 60_000 });
-        running.add(server);
-        return server;
-      } catch (err) {
-        unavailable.add(impl);
-        log(`${implLabel(impl)} did not start, leaving it out from now on: ${(err as Error).message} (log: ${logFile})`);
-        return null;
-      }
+      const start = startEtcd({ impl, logFile, startTimeoutMs: 60_000 }).then(
+        (server) => {
+          running.add(server);
+          return server;
+        },
+        (err: unknown) => {
+          unavailable.add(impl);
+          log(`${implLabel(impl)} did not start, leaving it out from now on: ${(err as Error).message} (log: ${logFile})`);
+          return null;
+        },
+      );
+      starting.add(start);
+      return start.finally(() => starting.delete(start));
     },
     async stopServer(server) {
       running.delete(server);

@@ -1,8 +1,10 @@
 /**
- * `node --import tsx bench/wal-fsync.ts [millisPerRun]`: how fast the write-ahead log makes saves
- * durable on this disk. First the raw cost of write + fdatasync (blocking vs threadpool), then
- * `Wal.save` with 1, 16, 64 and 256 concurrent savers in both sync modes, printing saves/s,
- * fsyncs/s, saves per fsync and save latency. Each run lasts a fraction of a second.
+ * `node --import tsx bench/wal-fsync.ts [millisPerRun] [cpuMicrosPerSave]`: how fast the write-ahead
+ * log makes saves durable on this disk. First the raw cost of write + fdatasync (blocking vs
+ * threadpool), then `Wal.save` with 1, 16, 64 and 256 concurrent savers in both sync modes, printing
+ * saves/s, fsyncs/s, saves per fsync and save latency. Each run lasts a fraction of a second.
+ * With cpuMicrosPerSave > 0 every saver first keeps the event loop busy that long, as request
+ * handling in the server would; that shows what blocking fsyncs on the event loop cost.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import { Wal, type WalSyncMode } from '../src/wal/wal.js';
 import type { HardState, WalEntry } from '../src/wal/types.js';
 
 const RUN_MS = Number(process.argv[2] ?? 400);
+const CPU_MICROS_PER_SAVE = Number(process.argv[3] ?? 0);
 const CONCURRENCY = [1, 16, 64, 256];
 const ENTRY_BYTES = 128; // about the size of a v2 PUT entry
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-wal-bench-'));
@@ -52,6 +55,13 @@ async function rawFsync(mode: WalSyncMode): Promise<number> {
   return rate;
 }
 
+function busyFor(micros: number): void {
+  const until = performance.now() + micros / 1000;
+  while (performance.now() < until) {
+    // request handling stand-in
+  }
+}
+
 interface RunResult {
   saves: number;
   fsyncs: number;
@@ -72,6 +82,7 @@ async function runSavers(wal: Wal, concurrency: number, firstIndex: number): Pro
       const entry: WalEntry = { index, term: 1, type: 0, data };
       const state: HardState = { term: 1, vote: 1n, commit: index - 1 };
       const t0 = performance.now();
+      if (CPU_MICROS_PER_SAVE > 0) busyFor(CPU_MICROS_PER_SAVE);
       await wal.save(state, [entry]);
       latencies.push(performance.now() - t0);
     }
@@ -84,7 +95,10 @@ async function runSavers(wal: Wal, concurrency: number, firstIndex: number): Pro
 }
 
 async function main(): Promise<void> {
-  console.log(`wal fsync benchmark: ${RUN_MS} ms per run, ${ENTRY_BYTES}-byte entries with a hard state, dir ${os.tmpdir()}`);
+  console.log(
+    `wal fsync benchmark: ${RUN_MS} ms per run, ${ENTRY_BYTES}-byte entries with a hard state, ` +
+      `${CPU_MICROS_PER_SAVE} us of event-loop work per save, dir ${os.tmpdir()}`,
+  );
   for (const mode of ['sync', 'threadpool'] as WalSyncMode[]) {
     console.log(`raw write+fdatasync, ${mode}: ${(await rawFsync(mode)).toFixed(0)} /s`);
   }

@@ -1,7 +1,7 @@
 /**
  * Runs wrk against one URL with one of the Lua scripts in bench/lua and returns its parsed summary.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseWrkReport, type WrkReport } from './wrk-report.js';
@@ -36,10 +36,19 @@ export function wrkArguments(run: WrkRun): string[] {
   ];
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every wrk still running (when the benchmark is interrupted). */
+export function killRunningWrk(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 export function runWrk(run: WrkRun): Promise<WrkReport> {
   const args = wrkArguments(run);
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -48,6 +57,7 @@ export function runWrk(run: WrkRun): Promise<WrkReport> {
     child.on('error', (e) => { clearTimeout(limit); reject(e); });
     child.on('close', (code, signal) => {
       clearTimeout(limit);
+      running.delete(child);
       if (code !== 0) {
         reject(new Error(`wrk ${args.join(' ')} ended with ${signal ?? code}: ${err.trim() || out.trim()}`));
         return;

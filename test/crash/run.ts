@@ -19,8 +19,16 @@ const roundLimitMs = 120_000;
 const problemsShown = 12;
 
 let server: EtcdProcess | null = null;
+/** A start in progress, so an interrupt can stop the server it is about to hand over. */
+let starting: Promise<EtcdProcess> | null = null;
 
 async function stopServer(): Promise<void> {
+  if (starting) {
+    const pending = starting;
+    starting = null;
+    const s = await pending.catch(() => null);
+    if (s) await s.stop().catch(() => undefined);
+  }
   const s = server;
   server = null;
   if (s) await s.stop().catch(() => undefined);
@@ -80,8 +88,11 @@ async function crashTest(options: CrashOptions): Promise<number> {
       if (needFresh || (round - 1) % options.freshEvery === 0) {
         await stopServer();
         try {
-          server = await start();
+          starting = start();
+          server = await starting;
+          starting = null;
         } catch (err) {
+          starting = null;
           process.stdout.write(`round ${round}: FAILED: the server did not start: ${(err as Error).message}\n`);
           failed += options.rounds - round + 1;
           break;
