@@ -80,8 +80,10 @@ export class V2Client {
     return this.request('PUT', `/v2/keys${key}`, form);
   }
 
-  delete(key: string): Promise<V2Answer> {
-    return this.request('DELETE', `/v2/keys${key}`, null);
+  /** DELETE /v2/keys<key>, with conditions (prevValue, prevIndex) as query parameters. */
+  delete(key: string, conditions: WriteParams = {}): Promise<V2Answer> {
+    const query = new URLSearchParams(Object.entries(conditions).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return this.request('DELETE', `/v2/keys${key}${query === '' ? '' : `?${query}`}`, null);
   }
 
   get(key: string, query: string): Promise<V2Answer> {

@@ -1,9 +1,10 @@
 /**
  * Concurrent writers for the crash test. Each writer does one request at a time from a seeded mix:
  * new keys (set and create), overwrites of its own key with increasing values, compare-and-swap on
- * its own counter, create/delete/re-create lifecycles, and keys with a TTL. Every request is put in
- * the key model before it is sent; answers acknowledge or refuse it. A writer stops at its first
- * request without an answer (that request's outcome stays unknown) or when told to stop.
+ * its own counter, create/delete/re-create lifecycles (half of the deletes compare-and-delete),
+ * and keys with a TTL. Every request is put in the key model before it is sent; answers acknowledge
+ * or refuse it. A writer stops at its first request without an answer (that request's outcome
+ * stays unknown) or when told to stop.
  */
 import type { KeyModel, KnownState, UnknownWrite } from './key-model.js';
 import type { SeededRandom } from './seeded-random.js';
@@ -134,7 +135,11 @@ export async function runWriter(ledger: WriteLedger, plan: WriterPlan): Promise<
       const gone = lifecycleKeys.filter((k) => !model.acked(k).exists);
       if (present.length > 0 && random.chance(0.55)) {
         const key = random.pick(present);
-        answered = await write(key, { op: 'delete' }, () => client.delete(key));
+        const current = model.acked(key);
+        // Half of the deletes are compare-and-delete, guarded by the acknowledged value or index.
+        const guard: WriteParams = !current.exists || random.chance(0.5) ? {}
+          : random.chance(0.5) ? { prevValue: current.node.value } : { prevIndex: current.node.modifiedIndex };
+        answered = await write(key, { op: 'delete' }, () => client.delete(key, guard));
       } else if (gone.length > 0 && random.chance(0.4)) {
         const key = random.pick(gone);
         answered = await set(key, { value: `again-${tag}-${sequence}` });
