@@ -1,7 +1,48 @@
 #!/usr/bin/env bash
-# The project's whole test run: type check, unit tests, then the suites that start real processes.
+# The whole test run: type check and build, unit tests, process tests, then the suites that compare
+# Flotilla with real etcd and real clients. Each stage must pass; the last line sums them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx tsc -p tsconfig.json --noEmit
+logdir=$(mktemp -d)
+trap 'rm -rf "$logdir"' EXIT
+passed=0
+failed=0
+
+# stage NAME CMD...: runs CMD, shows its output, and adds its counts (node:test "# pass N"/"# fail N"
+# or a closing "N passed, N failed" line) to the totals.
+stage() {
+  local name=$1; shift
+  echo "=== $name"
+  local log="$logdir/$name.log" rc=0
+  "$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -E '^(# |ℹ )pass [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+$' || true)
+  f=$(grep -E '^(# |ℹ )fail [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+$' || true)
+  if [ -z "$p" ]; then
+    local line
+    line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
+    p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+    f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || echo 0)
+  fi
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+  echo "=== $name: ${p:-0} passed, ${f:-0} failed (exit $rc)"
+  if [ "$rc" -ne 0 ]; then
+    echo "$name failed"
+    echo "total: $passed passed, $failed failed"
+    exit 1
+  fi
+}
+
+stage typecheck npx tsc -p tsconfig.json --noEmit
+npm run build --silent
 mapfile -t unit < <(find test/unit -name '*.test.ts' | sort)
-node --import tsx --test --test-reporter=spec "${unit[@]}"
+stage unit node --import tsx --test --test-reporter=tap "${unit[@]}"
+mapfile -t integration < <(find test/integration -name '*.test.ts' | sort)
+stage integration node --import tsx --test --test-reporter=tap --test-concurrency=1 "${integration[@]}"
+stage conformance node --import tsx test/support/with-etcd.ts -- node ../shared/conformance/run.mjs --target '{url}' --start-reference
+stage clients node --import tsx test/support/with-etcd.ts -- ../shared/clients/run-all.sh '{url}'
+stage crash node --import tsx test/crash/run.ts --rounds 20
+
+echo "total: $passed passed, $failed failed"
