@@ -28,7 +28,11 @@ export class SimNetwork {
   delivered = 0;
   dropped = 0;
 
-  constructor(private readonly rng: Prng) {}
+  /** `onLost` hears of messages a partition stopped in flight (a transport notices such failures). */
+  constructor(
+    private readonly rng: Prng,
+    private readonly onLost: (m: Message) => void = () => {},
+  ) {}
 
   private static link(from: bigint, to: bigint): string {
     return `${from}>${to}`;
@@ -77,6 +81,7 @@ export class SimNetwork {
       // A partition that started while the message was in flight also stops it.
       if (this.isBlocked(f.msg.from, f.msg.to)) {
         this.dropped++;
+        this.onLost(f.msg);
         continue;
       }
       out.push(f.msg);

@@ -90,7 +90,10 @@ export class Simulation {
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new Prng(opts.seed * 2654435761 + opts.nodes);
-    this.net = new SimNetwork(this.rng.fork());
+    // A snapshot that never arrives is reported to its sender, as a real transport would.
+    this.net = new SimNetwork(this.rng.fork(), (m) => {
+      if (m.type === MessageType.Snap) this.nodes.get(m.from)?.node?.reportSnapshot(m.to, false);
+    });
     this.trace = opts.trace ?? (() => {});
     this.checker = new SafetyChecker((what) => this.trace(`!! VIOLATION ${what}`));
     const r = this.rng;
