@@ -123,7 +123,7 @@ export const CASES: Invocation[] = [
   { args: ['set', '--swap-with-value', 'nope', '/cas', 'z'] },
   { args: ['-o', 'json', 'get', '/cas'], capture: 'cas1' },
   { args: ['-o', 'json', 'set', '--swap-with-index', '{cas1}', '/cas', 'c'], capture: 'cas2' },
-  { args: ['set', '--swap-with-index', '1', '/cas', 'e'] },
+  { args: ['set', '--swap-with-index', '99999999', '/cas', 'e'] },
   { args: ['set', '--swap-with-value', 'x', '/casnone', 'y'] },
   { args: ['rm', '--with-value', 'wrong', '/cas'] },
   { args: ['rm', '--with-index', '{cas0}', '/cas'] },

@@ -18,9 +18,10 @@ export interface SideFacts {
 export function normalizeOutput(text: string, facts: SideFacts): string {
   const cport = new URL(facts.clientURL).port;
   const pport = new URL(facts.peerURL).port;
+  // indexes the run produced; numbers given on the command line (e.g. --swap-with-index 99999999) stay
   const rel = (n: string): string => {
     const v = Number(n);
-    return v >= facts.baseIndex ? `i+${v - facts.baseIndex}` : n;
+    return v >= facts.baseIndex && v < facts.baseIndex + 100_000 ? `i+${v - facts.baseIndex}` : n;
   };
   let out = text;
   for (const id of facts.memberIds) out = out.split(id).join('<ID>');
