@@ -3,7 +3,16 @@
  * timer proposes the expiry sweep when a TTL is due, the raft index counts applied requests and the
  * term is always 1. Not durable; single member, always the leader.
  */
-import type { LeaderStatsFacts, MemberInfo, SelfStatsFacts, ServerFace } from '../../src/api/v2http/server-face.js';
+import { createHash } from 'node:crypto';
+
+import {
+  MembershipError,
+  type LeaderStatsFacts,
+  type MemberInfo,
+  type MembershipFace,
+  type SelfStatsFacts,
+  type ServerFace,
+} from '../../src/api/v2http/server-face.js';
 import { formatExpiration } from '../../src/store/expiration.js';
 import type { StoreEvent, StoreRequest } from '../../src/store/request.js';
 import { Store } from '../../src/store/store.js';
@@ -42,6 +51,32 @@ export class MemoryServer implements ServerFace {
   clientURL: string;
   peerURL: string;
   private applied = 0;
+  /** Members added through the membership API (they never start: no name, no client URLs). */
+  private readonly others: MemberInfo[] = [];
+  private readonly removed = new Set<string>();
+  readonly membership: MembershipFace = {
+    addMember: (peerURLs) => {
+      const all = [this.peerURL, ...this.others.flatMap((m) => m.peerURLs)];
+      if (peerURLs.some((u) => all.includes(u))) return Promise.reject(new MembershipError(409, 'membership: peerURL exists'));
+      const id = createHash('sha1').update(peerURLs.join(',')).digest('hex').slice(0, 16).replace(/^0+/, '');
+      const member: MemberInfo = { id, name: '', peerURLs: [...peerURLs], clientURLs: [] };
+      this.others.push(member);
+      return Promise.resolve(member);
+    },
+    removeMember: (id) => {
+      const i = this.others.findIndex((m) => m.id === id);
+      if (i === -1) return Promise.reject(new MembershipError(this.removed.has(id) ? 410 : 404, ''));
+      this.others.splice(i, 1);
+      this.removed.add(id);
+      return Promise.resolve();
+    },
+    updateMember: (id, peerURLs) => {
+      const m = this.others.find((x) => x.id === id);
+      if (m === undefined) return Promise.reject(new MembershipError(404, ''));
+      this.others.splice(this.others.indexOf(m), 1, { ...m, peerURLs: [...peerURLs] });
+      return Promise.resolve();
+    },
+  };
   private readonly startTime = Date.now();
   private readonly timer: NodeJS.Timeout;
 
@@ -91,7 +126,7 @@ export class MemoryServer implements ServerFace {
   }
 
   members(): readonly MemberInfo[] {
-    return [{ id: this.memberId, name: this.name, peerURLs: [this.peerURL], clientURLs: [this.clientURL] }];
+    return [{ id: this.memberId, name: this.name, peerURLs: [this.peerURL], clientURLs: [this.clientURL] }, ...this.others];
   }
 
   selfStats(): SelfStatsFacts {

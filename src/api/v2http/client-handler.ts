@@ -6,6 +6,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Duplex } from 'node:stream';
 
 import { KeysHandler } from './keys-handler.js';
+import { MembersHandler } from './members-handler.js';
 import { ClientMetrics } from './metrics.js';
 import {
   APPLICATION_JSON,
@@ -15,7 +16,7 @@ import {
   TEXT_PLAIN,
   type HeaderList,
 } from './reply.js';
-import type { MemberInfo, ServerFace } from './server-face.js';
+import type { ServerFace } from './server-face.js';
 import { goString } from './go-json.js';
 import { decodePath, escapePath, htmlEscape, muxCleanPath } from './url-path.js';
 
@@ -57,6 +58,7 @@ export class ClientHandler {
   readonly metrics: ClientMetrics;
   private readonly face: ServerFace;
   private readonly keys: KeysHandler;
+  private readonly members: MembersHandler;
   private readonly corsAny: boolean;
   private readonly corsOrigins: ReadonlySet<string>;
   private readonly versionBody: string;
@@ -65,6 +67,7 @@ export class ClientHandler {
     this.face = face;
     this.metrics = new ClientMetrics(face);
     this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES);
+    this.members = new MembersHandler(face);
     const cors = options.cors ?? ['*'];
     this.corsAny = cors.includes('*');
     this.corsOrigins = new Set(cors);
@@ -155,6 +158,8 @@ export class ClientHandler {
         return this.leaderPeerURL(res, method, headers);
       case '/metrics':
         return this.metricsText(res, headers);
+      case '/debug/vars':
+        return this.debugVars(res, headers);
       case '/v2/auth/enable':
         if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
         headers.push('Content-Type', APPLICATION_JSON, 'X-Etcd-Cluster-Id', this.face.clusterId);
@@ -163,7 +168,7 @@ export class ClientHandler {
         break;
     }
     if (path === '/v2/members' || path.startsWith('/v2/members/')) {
-      this.members(res, method, path.slice('/v2/members'.length).replace(/^\//, ''), headers);
+      this.members.handle(req, res, method, path.slice('/v2/members'.length).replace(/^\//, ''), headers);
       return;
     }
     sendNotFound(res, headers);
@@ -244,14 +249,6 @@ export class ClientHandler {
     sendBody(res, 200, headers, JSON.stringify({ leader: stats.leader, followers: stats.followers }));
   }
 
-  private sortedMembers(): MemberInfo[] {
-    return [...this.face.members()].sort((a, b) => {
-      const x = BigInt(`0x${a.id}`);
-      const y = BigInt(`0x${b.id}`);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-  }
-
   private clientURLs(): string[] {
     const urls: string[] = [];
     for (const m of this.face.members()) urls.push(...m.clientURLs);
@@ -270,26 +267,26 @@ export class ClientHandler {
     sendBody(res, 200, headers, member.peerURLs[0]!);
   }
 
-  private members(res: ServerResponse, method: string, rest: string, headers: HeaderList): void {
-    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE' && method !== 'PUT') {
-      return sendMethodNotAllowed(res, 'GET,POST,DELETE,PUT', headers);
-    }
-    headers.push('X-Etcd-Cluster-Id', this.face.clusterId, 'Content-Type', APPLICATION_JSON);
-    if (method !== 'GET') {
-      // Membership changes are not offered by the server face yet.
-      return sendBody(res, 500, headers, '{"message":"Internal Server Error"}');
-    }
-    if (rest === '') {
-      const list = this.sortedMembers().map(memberJSON).join(',');
-      return sendBody(res, 200, headers, `{"members":[${list}]}\n`);
-    }
-    if (rest === 'leader') {
-      const leader = this.face.leaderId();
-      const member = leader === null ? undefined : this.face.members().find((m) => m.id === leader);
-      if (member === undefined) return sendBody(res, 503, headers, '{"message":"During election"}');
-      return sendBody(res, 200, headers, `${memberJSON(member)}\n`);
-    }
-    sendBody(res, 404, headers, '{"message":"Not found"}');
+  /** expvar-style JSON: one `"name": value` per line, as Go's expvar handler writes it. */
+  private debugVars(res: ServerResponse, headers: HeaderList): void {
+    const mem = process.memoryUsage();
+    const leader = this.face.leaderId();
+    const vars: [string, unknown][] = [
+      ['cmdline', process.argv],
+      ['memstats', { Alloc: mem.heapUsed, Sys: mem.rss, HeapAlloc: mem.heapUsed, HeapSys: mem.heapTotal, External: mem.external }],
+      [
+        'raft.status',
+        {
+          id: this.face.memberId,
+          term: this.face.raftTerm(),
+          commit: this.face.raftIndex(),
+          lead: leader ?? '0',
+          raftState: this.face.selfStats().state,
+        },
+      ],
+    ];
+    headers.push('Content-Type', 'application/json; charset=utf-8');
+    sendBody(res, 200, headers, `{\n${vars.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n}\n`);
   }
 
   private metricsText(res: ServerResponse, headers: HeaderList): void {
@@ -323,8 +320,4 @@ function allowedMethods(path: string): string | null {
     default:
       return null;
   }
-}
-
-function memberJSON(m: MemberInfo): string {
-  return JSON.stringify({ id: m.id, name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs });
 }

@@ -77,4 +77,33 @@ export interface ServerFace {
   selfStats(): SelfStatsFacts;
   /** Null when this member is not the leader (the HTTP layer answers as etcd does then). */
   leaderStats(): LeaderStatsFacts | null;
+  /** Membership changes, when the server offers them (see `MembershipFace`). */
+  readonly membership?: MembershipFace;
+}
+
+/**
+ * Why a membership change was refused; the HTTP layer answers `{"message": message}` with `status`
+ * (404 no such member, 409 peer URL or ID clash, 410 member removed, 500 timeout/internal).
+ */
+export class MembershipError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'MembershipError';
+    this.status = status;
+  }
+}
+
+/**
+ * Optional membership changes behind `POST/PUT/DELETE /v2/members`. A server that does not offer
+ * them leaves them out and those requests are answered 500 `Internal Server Error`.
+ */
+export interface MembershipFace {
+  /** Adds a member with these peer URLs (validated by the HTTP layer); resolves with the new member. */
+  addMember(peerURLs: readonly string[]): Promise<MemberInfo>;
+  /** Removes the member with this ID. */
+  removeMember(id: string): Promise<void>;
+  /** Replaces the peer URLs of the member with this ID. */
+  updateMember(id: string, peerURLs: readonly string[]): Promise<void>;
 }

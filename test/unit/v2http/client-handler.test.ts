@@ -218,6 +218,32 @@ describe('client handler', () => {
     assert.match(metrics.body, /^etcd_http_received_total\{method="PUT"\} \d+$/m);
   });
 
+  it('changes membership with etcd status codes and messages', async () => {
+    const json = { 'content-type': 'application/json' };
+    const form = await send('POST', '/v2/members', '{}', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(form.status, 415);
+    assert.equal(form.body, '{"message":"Bad Content-Type application/x-www-form-urlencoded, accept application/json"}');
+    assert.equal((await send('POST', '/v2/members', '', json)).body, '{"message":"unexpected end of JSON input"}');
+    assert.equal(
+      (await send('POST', '/v2/members', '{"peerURLs":["http://x"]}', json)).body,
+      '{"message":"URL address does not have the form \\"host:port\\": http://x"}',
+    );
+    assert.equal((await send('POST', '/v2/members', `{"peerURLs":["${face.peerURL}"]}`, json)).status, 409);
+    const added = await send('POST', '/v2/members', '{"peerURLs":["http://127.0.0.1:9"]}', json);
+    assert.equal(added.status, 201);
+    const id = JSON.parse(added.body).id as string;
+    assert.equal(JSON.parse((await send('GET', '/v2/members')).body).members.length, 2);
+    assert.equal((await send('PUT', `/v2/members/${id}`, '{"peerURLs":["http://127.0.0.1:10"]}', json)).status, 204);
+    assert.equal((await send('DELETE', `/v2/members/${id}`)).status, 204);
+    const gone = await send('DELETE', `/v2/members/${id}`);
+    assert.equal(gone.status, 410);
+    assert.equal(gone.body, `{"message":"Member permanently removed: ${id}"}`);
+    assert.equal((await send('DELETE', '/v2/members/zz')).body, '{"message":"No such member: zz"}');
+    const collection = await send('DELETE', '/v2/members');
+    assert.equal(collection.status, 405);
+    assert.equal(collection.headers.allow, undefined);
+  });
+
   it('survives malformed input', async () => {
     const nasty = [
       ['PUT', '/v2/keys/%', 'value=1'],
