@@ -7,6 +7,7 @@ import { FlagError } from './go-flags.js';
 import { createListener, listen, closeListener, type Listener } from './listeners.js';
 import { EtcdServer } from '../etcdserver/server.js';
 import { ServerLog } from '../etcdserver/server-log.js';
+import { WalError } from '../wal/index.js';
 import { ClientHandler } from '../api/v2http/client-handler.js';
 import { createPeerHandler } from '../api/peer-handler.js';
 
@@ -35,7 +36,16 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const server = await EtcdServer.start(config, { log });
+  let server: EtcdServer;
+  try {
+    server = await EtcdServer.start(config, { log });
+  } catch (err) {
+    if (err instanceof WalError) {
+      log.fatal('etcdserver', `cannot open the data dir ${config.dataDir}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
   const clientHandler = new ClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
   const peerHandler = { serve: createPeerHandler(server) };
   const listeners: Listener[] = [];

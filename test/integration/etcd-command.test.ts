@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
@@ -147,5 +147,50 @@ test('TLS on the client port with client-certificate authentication', async () =
   } finally {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The segment file of a stopped member, and the length of its written part (the rest is preallocated zeros). */
+function walSegment(dataDir: string): { file: string; used: number } {
+  const walDir = join(dataDir, 'member', 'wal');
+  const name = readdirSync(walDir).filter((n) => n.endsWith('.wal')).sort().at(-1)!;
+  const file = join(walDir, name);
+  const bytes = readFileSync(file);
+  let used = bytes.length;
+  while (used > 0 && bytes[used - 1] === 0) used--;
+  return { file, used };
+}
+
+test('a torn last record is cut off and the member starts; damage inside the log stops it naming file and offset', async () => {
+  const proc = await startEtcd({ impl: 'flotilla' });
+  try {
+    for (let i = 0; i < 40; i++) {
+      const r = await request(`${proc.clientURL}/v2/keys/t${i}`, { method: 'PUT', body: new URLSearchParams({ value: 'x'.repeat(200) }) });
+      assert.equal(r.status, 201);
+    }
+    await proc.kill9();
+    // Tear the last record: cut its final bytes as a crash in the middle of a write would.
+    const torn = walSegment(proc.dataDir);
+    const fd = openSync(torn.file, 'r+');
+    ftruncateSync(fd, torn.used - 100);
+    closeSync(fd);
+    await proc.restart();
+    const first = await request(`${proc.clientURL}/v2/keys/t0`);
+    assert.equal(first.status, 200);
+    await proc.kill9();
+
+    // Flip one bit in the middle of the written log.
+    const { file, used } = walSegment(proc.dataDir);
+    const bytes = readFileSync(file);
+    const at = Math.floor(used / 2);
+    bytes[at] = bytes[at]! ^ 0x10;
+    writeFileSync(file, bytes);
+    const r = runEtcd(['--data-dir', proc.dataDir, '--listen-client-urls', `http://127.0.0.1:${await freePort()}`,
+      '--advertise-client-urls', 'http://127.0.0.1:1', '--listen-peer-urls', `http://127.0.0.1:${await freePort()}`]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(r.stderr.includes(file.split('/').at(-1)!), r.stderr);
+    assert.match(r.stderr, /offset \d+/);
+  } finally {
+    await proc.stop();
   }
 });
