@@ -58,7 +58,8 @@ export function base(p: string): string {
 /** `path.Dir`: all but the last element, cleaned. */
 export function dir(p: string): string {
   const i = p.lastIndexOf('/');
-  return clean(p.slice(0, i + 1));
+  // Clean("/a/b/") is Clean("/a/b"): leaving the slash out keeps already-clean paths on the fast path.
+  return clean(i > 0 ? p.slice(0, i) : p.slice(0, i + 1));
 }
 
 export class BadPatternError extends Error {

@@ -3,6 +3,7 @@
  * queries sorted by key or by value, and the `ls` / `lsdir` directory views with their quirks.
  */
 import { BadPatternError, clean, compilePattern, base as pathBase, dir as pathDir } from './go-path.js';
+import { compareByBytes } from './gotemplate/byte-order.js';
 import { GoError, GoStruct, goSlice, registerNamedSlice, stringSlice, type GoSlice } from './gotemplate/values.js';
 
 export const KVPAIR_TYPE = 'memkv.KVPair';
@@ -17,12 +18,7 @@ export function keyOf(kv: GoStruct): string {
   return kv.fields['Key'] as string;
 }
 
-function byteCompare(a: string, b: string): number {
-  if (a === b) return 0;
-  // Code-unit order equals UTF-8 byte order except around surrogates; use bytes when non-ASCII.
-  if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : 1;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+const byteCompare = compareByBytes;
 
 function sortedUnique(items: Iterable<string>): string[] {
   return [...new Set(items)].sort(byteCompare);

@@ -6,6 +6,7 @@
 import { base as pathBase, dir as pathDir } from './go-path.js';
 import { decodeJsonArray, decodeJsonObject } from './go-json.js';
 import { goTimeValue, type GoInstant } from './go-time.js';
+import { compareByBytes } from './gotemplate/byte-order.js';
 import { goQuote } from './gotemplate/escapers.js';
 import {
   GoError,
@@ -42,10 +43,7 @@ export interface FunctionHost {
 
 const INT64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
-function byteCompare(a: string, b: string): number {
-  if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+const byteCompare = compareByBytes;
 
 /** `strings.Replace(s, old, new, n)`. */
 export function goReplace(s: string, old: string, replacement: string, n: number): string {

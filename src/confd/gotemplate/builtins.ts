@@ -2,6 +2,7 @@
  * text/template's predefined functions: and, or, not, len, index, slice, print, printf, println,
  * html, js, urlquery, call and the comparisons eq, ne, lt, le, gt, ge.
  */
+import { compareByBytes } from './byte-order.js';
 import { htmlEscape, jsEscape, queryEscape } from './escapers.js';
 import { sprint, sprintf, sprintln } from './fmt.js';
 import {
@@ -83,7 +84,7 @@ function lessThan(a: GoValue, b: GoValue): boolean {
     throw new GoError(BAD_COMPARISON_TYPE);
   }
   if (k1 !== k2) throw new GoError(BAD_COMPARISON);
-  if (k1 === 'string') return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)) < 0;
+  if (k1 === 'string') return compareByBytes(a as string, b as string) < 0;
   return (a as number | bigint) < (b as number | bigint);
 }
 

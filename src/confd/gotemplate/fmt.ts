@@ -2,6 +2,7 @@
  * Go's fmt for template values: `Sprint`, `Sprintln`, `Sprintf` with the verbs, flags, widths and
  * precisions templates use, and Go's inline complaints (`%!d(string=x)`, `%!s(MISSING)`, ...).
  */
+import { compareByBytes } from './byte-order.js';
 import { canBackquote, goQuote } from './escapers.js';
 import { formatFloat, type FloatFormat } from './float-format.js';
 import { GoFunc, GoStruct, goTypeName, type GoValue } from './values.js';
@@ -358,8 +359,7 @@ class Printer {
 
 /** Byte-wise ordering of map keys (Go's fmtsort for strings). */
 export function compareKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return compareByBytes(a, b);
 }
 
 function isStringArg(v: GoValue): boolean {
@@ -397,39 +397,51 @@ export function sprintln(args: readonly GoValue[]): string {
   return p.out + '\n';
 }
 
+/** Reads numbers and `*` operands while a format string is interpreted. */
+class FormatCursor {
+  i = 0;
+  argNum = 0;
+  constructor(
+    readonly format: string,
+    readonly args: readonly GoValue[],
+  ) {}
+
+  parseNum(): [number, boolean] {
+    let n = 0;
+    let ok = false;
+    const f = this.format;
+    while (this.i < f.length && f.charCodeAt(this.i) >= 48 && f.charCodeAt(this.i) <= 57) {
+      n = n * 10 + (f.charCodeAt(this.i) - 48);
+      ok = true;
+      this.i++;
+    }
+    return [n, ok];
+  }
+
+  intFromArg(): [number, boolean] {
+    if (this.argNum >= this.args.length) return [0, false];
+    const a = this.args[this.argNum++];
+    if (typeof a === 'bigint') return [Number(a), true];
+    return [0, false];
+  }
+}
+
 /** `fmt.Sprintf`. */
 export function sprintf(format: string, args: readonly GoValue[]): string {
   const p = new Printer();
-  let argNum = 0;
+  const c = new FormatCursor(format, args);
   const end = format.length;
-  let i = 0;
-  const parseNum = (): [number, boolean] => {
-    let n = 0;
-    let ok = false;
-    while (i < end && format[i]! >= '0' && format[i]! <= '9') {
-      n = n * 10 + (format.charCodeAt(i) - 48);
-      ok = true;
-      i++;
-    }
-    return [n, ok];
-  };
-  const intFromArg = (): [number, boolean] => {
-    if (argNum >= args.length) return [0, false];
-    const a = args[argNum++];
-    if (typeof a === 'bigint') return [Number(a), true];
-    return [0, false];
-  };
-  while (i < end) {
-    const pct = format.indexOf('%', i);
+  while (c.i < end) {
+    const pct = format.indexOf('%', c.i);
     if (pct < 0) {
-      p.out += format.slice(i);
+      p.out += format.slice(c.i);
       break;
     }
-    p.out += format.slice(i, pct);
-    i = pct + 1;
+    p.out += format.slice(c.i, pct);
+    c.i = pct + 1;
     p.f = newFlags();
-    flags: for (; i < end; i++) {
-      switch (format[i]) {
+    flags: for (; c.i < end; c.i++) {
+      switch (format[c.i]) {
         case '#':
           p.f.sharp = true;
           break;
@@ -450,9 +462,9 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
           break flags;
       }
     }
-    if (format[i] === '*') {
-      i++;
-      const [w, ok] = intFromArg();
+    if (format[c.i] === '*') {
+      c.i++;
+      const [w, ok] = c.intFromArg();
       if (!ok) p.out += '%!(BADWIDTH)';
       else {
         p.f.wid = w;
@@ -464,35 +476,35 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
         }
       }
     } else {
-      const [w, ok] = parseNum();
+      const [w, ok] = c.parseNum();
       p.f.wid = w;
       p.f.widPresent = ok;
     }
-    if (format[i] === '.') {
-      i++;
-      if (format[i] === '*') {
-        i++;
-        const [pr, ok] = intFromArg();
+    if (format[c.i] === '.') {
+      c.i++;
+      if (format[c.i] === '*') {
+        c.i++;
+        const [pr, ok] = c.intFromArg();
         p.f.prec = pr;
         p.f.precPresent = ok && pr >= 0;
         if (!ok) p.out += '%!(BADPREC)';
       } else {
-        const [pr] = parseNum();
+        const [pr] = c.parseNum();
         p.f.prec = pr;
         p.f.precPresent = true;
       }
     }
-    if (i >= end) {
+    if (c.i >= end) {
       p.out += '%!(NOVERB)';
       break;
     }
-    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
-    i += verb.length;
+    const verb = String.fromCodePoint(format.codePointAt(c.i) ?? 0);
+    c.i += verb.length;
     if (verb === '%') {
       p.out += '%';
       continue;
     }
-    if (argNum >= args.length) {
+    if (c.argNum >= args.length) {
       p.out += `%!${verb}(MISSING)`;
       continue;
     }
@@ -506,12 +518,12 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
         p.f.plusV = true;
       }
     }
-    p.printArg(args[argNum++], verb);
+    p.printArg(args[c.argNum++], verb);
   }
-  if (argNum < args.length) {
+  if (c.argNum < args.length) {
     p.f = newFlags();
     p.out += '%!(EXTRA ';
-    args.slice(argNum).forEach((a, k) => {
+    args.slice(c.argNum).forEach((a, k) => {
       if (k > 0) p.out += ', ';
       if (a === undefined || a === null) p.out += '<nil>';
       else {

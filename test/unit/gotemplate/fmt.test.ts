@@ -61,3 +61,10 @@ test('composite values: slices, maps, structs, %T, %+v', () => {
   const srv = new GoStruct('net.SRV', { Target: 'a.', Port: 80n, Priority: 1n, Weight: 2n }, {}, true);
   assert.equal(sprint([srv]), '&{a. 80 1 2}');
 });
+
+test('strings order by UTF-8 bytes (code points), as Go sorts map keys', async () => {
+  const { compareByBytes } = await import('../../../src/confd/gotemplate/byte-order.js');
+  const sorted = ['😀', '\uffff', 'é', 'b', 'a', 'ab', ''].sort(compareByBytes);
+  assert.deepEqual(sorted, ['', 'a', 'ab', 'b', 'é', '\uffff', '😀']);
+  assert.equal(sprint([goMap(INTERFACE_MAP, new Map<string, never>([['😀', 1 as never], ['\uffff', 2 as never]]))]), 'map[\uffff:2 😀:1]');
+});
