@@ -1,6 +1,16 @@
 /**
- * Operation counters behind `GET /v2/stats/store`, counted the way etcd counts them (including its
- * quirks: some refused writes are counted as successes, see store.ts).
+ * Operation counters behind `GET /v2/stats/store`, counted the way etcd 3.4's v2 store counts them,
+ * quirks included:
+ * - reads (`getsSuccess`/`getsFail`) count only gets served by this store; etcd additionally counts
+ *   its own internal look-ups (auth checks, membership), which inflates its `getsFail` — not here;
+ * - a create or set whose parent walk hits a key (104) counts `setsFail` once more on top of its own
+ *   failure counter;
+ * - refusals that etcd returns without recording them count as successes: update/compareAndSwap/
+ *   delete on the root (107), update of a directory with a value (102), and compareAndDelete on a
+ *   directory (102) or with a failed comparison (101);
+ * - `expireCount` counts every expired node (not subtree members); `watchers` is the number of live
+ *   registered watchers at the time of the call.
+ * Counters live in memory only and start from zero after a restart or snapshot restore.
  */
 export interface StoreStatsJSON {
   getsSuccess: number;

@@ -261,3 +261,31 @@ describe('client handler', () => {
     assert.equal((await send('GET', '/health')).status, 200);
   });
 });
+
+describe('CORS', () => {
+  it('adds headers only for configured origins and answers OPTIONS with 200', async () => {
+    const local = new MemoryServer({ syncIntervalMs: 3_600_000 });
+    const srv = createClientServer(local, { cors: ['http://ui.example'] });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    const fetchHeaders = async (method: string, origin?: string): Promise<{ status: number; headers: Headers; body: string }> => {
+      const r = await fetch(`${url}/v2/keys/`, { method, headers: origin === undefined ? {} : { origin } });
+      return { status: r.status, headers: r.headers, body: await r.text() };
+    };
+    try {
+      const allowed = await fetchHeaders('GET', 'http://ui.example');
+      assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://ui.example');
+      assert.equal(allowed.headers.get('access-control-allow-methods'), 'POST, GET, OPTIONS, PUT, DELETE');
+      const other = await fetchHeaders('GET', 'http://evil.example');
+      assert.equal(other.headers.get('access-control-allow-origin'), null);
+      const options = await fetchHeaders('OPTIONS', 'http://ui.example');
+      assert.equal(options.status, 200);
+      assert.equal(options.body, '');
+      assert.equal(options.headers.get('access-control-allow-headers'), 'accept, content-type, authorization');
+    } finally {
+      local.close();
+      srv.closeAllConnections();
+      await new Promise((r) => srv.close(r));
+    }
+  });
+});
