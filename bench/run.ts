@@ -4,7 +4,7 @@
  * Benchmarks never fail on a number; the exit code only says whether the run itself worked.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startEtcd, type EtcdImpl, type EtcdProcess } from '../test/support/etcd-process.js';
@@ -76,7 +76,6 @@ async function main(): Promise<number> {
   const suites = suitesFor(options);
   const description = describeRun(argv, options, suites);
   const logDir = mkdtempSync(join(os.tmpdir(), 'flotilla-bench-'));
-  mkdirSync(logDir, { recursive: true });
   const running = new Set<EtcdProcess>();
   const starting = new Set<Promise<EtcdProcess | null>>();
   const unavailable = new Set<EtcdImpl>();
@@ -143,7 +142,8 @@ async function main(): Promise<number> {
     writeFileSync(options.markdownFile, markdown);
     log(`markdown section written to ${options.markdownFile}`);
   }
-  log(`server logs in ${logDir}`);
+  if (unavailable.size > 0) log(`server logs kept in ${logDir}`);
+  else rmSync(logDir, { recursive: true, force: true });
   return measurements.length > 0 ? 0 : 1;
 }
 
