@@ -562,9 +562,24 @@ export class Store {
 }
 
 function byKey(a: NodeJSON, b: NodeJSON): number {
-  const ka = a.key ?? '';
-  const kb = b.key ?? '';
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareUtf8(a.key ?? '', b.key ?? '');
+}
+
+/** Orders strings by their UTF-8 bytes (as Go compares strings), not by UTF-16 code units. */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Surrogates (astral characters) sort after U+E000..U+FFFF in UTF-8.
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /** etcd's compare-failure cause, or null when the conditions hold. */

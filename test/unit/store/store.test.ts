@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { EtcdError } from '../../../src/store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../../../src/store/request.js';
-import { Store } from '../../../src/store/store.js';
+import { compareUtf8, Store } from '../../../src/store/store.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0) + 0.123456;
 
@@ -100,6 +100,14 @@ describe('store writes', () => {
     const del = s.apply({ op: 'delete', key: '/d', dir: false, recursive: true, time: T0 });
     assert.deepEqual(del.node, { key: '/d', dir: true, modifiedIndex: 4, createdIndex: 1 });
     assert.equal(s.nextExpiration(), null);
+  });
+
+  it('sorted listings order keys by UTF-8 bytes', () => {
+    const s = new Store();
+    for (const k of ['\uffff', '\u{1F600}', 'b', 'a', 'ab']) s.apply(set(`/s/${k}`, k));
+    const keys = s.get('/s', { sorted: true, now: T0 }).node.nodes!.map((n) => n.key!.slice(3));
+    assert.deepEqual(keys, ['a', 'ab', 'b', '\uffff', '\u{1F600}']);
+    assert.ok(compareUtf8('\u{1F600}', '\uffff') > 0);
   });
 
   it('hidden children are not listed and root get has no key or indexes', () => {
