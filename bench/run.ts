@@ -94,6 +94,11 @@ async function main(): Promise<number> {
     log(`${signal}: stopping servers`);
     void stopAll().finally(() => process.exit(130));
   };
+  process.once('uncaughtException', (err) => {
+    interrupted = true;
+    log(`bench failed: ${err.stack ?? err.message}`);
+    void stopAll().finally(() => process.exit(1));
+  });
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 

@@ -34,6 +34,14 @@ async function stopServer(): Promise<void> {
   if (s) await s.stop().catch(() => undefined);
 }
 
+process.once('uncaughtException', (err) => {
+  process.stdout.write(`crash test failed: ${err.stack ?? err.message}\n`);
+  void stopServer().finally(() => {
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  });
+});
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stdout.write(`${signal}: stopping the server\n`);
