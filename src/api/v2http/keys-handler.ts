@@ -200,11 +200,13 @@ export class KeysHandler {
           watcher.remove();
           return;
         }
-        res.write(sharedEventLine(event));
         if (!stream) {
           watcher.remove();
-          res.end();
-        } else if (res.writableLength > STREAM_BACKLOG_LIMIT) {
+          res.end(sharedEventLine(event));
+          return;
+        }
+        res.write(sharedEventLine(event));
+        if (res.writableLength > STREAM_BACKLOG_LIMIT) {
           watcher.remove();
           res.end();
         }
