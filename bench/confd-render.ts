@@ -51,7 +51,7 @@ function keys(): Map<string, string> {
 function summary(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
-  return `median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${(s[s.length - 1] as number).toFixed(2)} ms (n=${s.length})`;
+  return `min ${(s[0] as number).toFixed(2)} ms, median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${(s[s.length - 1] as number).toFixed(2)} ms (n=${s.length})`;
 }
 
 async function main(): Promise<void> {
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         exec.push(t2 - t1);
       }
     }
-    console.log(`  ${name.padEnd(14)} execute: ${summary(exec)}; parse ${summary(parse).split(',')[0]}; output ${bytes} bytes`);
+    console.log(`  ${name.padEnd(14)} execute: ${summary(exec)}; parse ${summary(parse).split(',')[1]?.trim()}; output ${bytes} bytes`);
   }
 
   // One whole processing of a resource (as confd does on every change), in-memory backend.
