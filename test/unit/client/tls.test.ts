@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { EtcdClient, ClusterUnavailableError } from '../../../src/client/index.js';
 import { freePort, repoRoot } from '../../support/etcd-process.js';
 import { makeTlsMaterial } from './tls-material.js';
+import { etcdCommand } from './test-impl.js';
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -18,9 +19,11 @@ test('TLS with a client certificate: accepted with it, refused without it or wit
   const peerPort = await freePort();
   const clientURL = `https://127.0.0.1:${clientPort}`;
   const peerURL = `http://127.0.0.1:${peerPort}`;
+  const command = etcdCommand();
   const etcd = spawn(
-    process.env.ETCD_BIN ?? '/usr/bin/etcd',
+    command.cmd,
     [
+      ...command.args,
       '--enable-v2', '--name', 'tls0', '--data-dir', join(tls.dir, 'data'),
       '--listen-client-urls', clientURL, '--advertise-client-urls', clientURL,
       '--listen-peer-urls', peerURL, '--initial-advertise-peer-urls', peerURL,
