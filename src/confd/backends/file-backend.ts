@@ -53,7 +53,37 @@ function filesUnder(root: string, filter: string): string[] {
   return out;
 }
 
+/** Paths, sizes and modification times of every file read: changes when any of them does. */
+function signature(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(f);
+        return `${f}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${f}:gone`;
+      }
+    })
+    .join('|');
+}
+
 export class FileBackend implements StoreClient {
+  /**
+   * Every distinct state of the files seen gets the next generation number; fetches report it as
+   * their index, so a watch knows whether the files changed since that resource's last fetch.
+   */
+  private readonly generations = new Map<string, number>();
+  private lastFiles: string[] = [];
+
+  private generationOf(sig: string): number {
+    let g = this.generations.get(sig);
+    if (g === undefined) {
+      g = this.generations.size + 1;
+      this.generations.set(sig, g);
+    }
+    return g;
+  }
+
   constructor(
     private readonly paths: readonly string[],
     private readonly filter: string,
@@ -61,20 +91,21 @@ export class FileBackend implements StoreClient {
 
   async getValues(keys: readonly string[]): Promise<FetchResult> {
     const all = new Map<string, string>();
-    for (const p of this.paths) {
-      for (const file of filesUnder(p, this.filter)) {
-        let doc: YamlValue;
-        try {
-          doc = parseYaml(readFileSync(file, 'utf8'));
-        } catch (e) {
-          throw new BackendError((e as Error).message);
-        }
-        flatten(doc, '/', all);
+    const files = this.paths.flatMap((p) => filesUnder(p, this.filter));
+    this.lastFiles = files;
+    const index = this.generationOf(signature(files));
+    for (const file of files) {
+      let doc: YamlValue;
+      try {
+        doc = parseYaml(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new BackendError((e as Error).message);
       }
+      flatten(doc, '/', all);
     }
     const values = new Map<string, string>();
     for (const [k, v] of all) if (keys.some((key) => k.startsWith(key))) values.set(k, v);
-    return { values, index: 0 };
+    return { values, index };
   }
 
   /** Resolves on the next change to any of the files or folders. */
@@ -84,10 +115,11 @@ export class FileBackend implements StoreClient {
       const finish = (): void => {
         for (const w of watchers) w.close();
         signal.removeEventListener('abort', finish);
-        resolve({ index: afterIndex + 1 });
+        resolve({ index: afterIndex });
       };
       if (signal.aborted) return resolve({ index: afterIndex });
       signal.addEventListener('abort', finish, { once: true });
+      const changedSinceFetch = (): boolean => afterIndex > 0 && this.generationOf(signature(this.lastFiles)) !== afterIndex;
       try {
         const targets = new Set<string>();
         for (const p of this.paths) {
@@ -104,6 +136,8 @@ export class FileBackend implements StoreClient {
           }
         }
         for (const t of targets) watchers.push(watch(t, () => finish()));
+        // A change between the last fetch and now (watchers were not there yet) counts too.
+        if (changedSinceFetch()) finish();
       } catch (e) {
         for (const w of watchers) w.close();
         signal.removeEventListener('abort', finish);

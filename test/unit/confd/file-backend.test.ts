@@ -74,3 +74,25 @@ test('env backend maps keys to variable prefixes and back', async () => {
   const r = await b.getValues(['/myapp/database']);
   assert.deepEqual(Object.fromEntries(r.values), { '/myapp/database/url': 'u', '/myapp/databasex': 'x' });
 });
+
+test('file backend watch: a change before the watch starts and one during it both end the watch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confd-filewatch-'));
+  try {
+    const file = join(dir, 'a.yaml');
+    writeFileSync(file, 'k: v1\n');
+    const b = new FileBackend([file], '*');
+    const first = await b.getValues(['/k']);
+    assert.equal(first.values.get('/k'), 'v1');
+    writeFileSync(file, 'k: v2 changed before the watch\n');
+    const stop = new AbortController();
+    await b.watchPrefix('/', ['/k'], first.index, stop.signal);
+    const second = await b.getValues(['/k']);
+    assert.notEqual(second.index, first.index);
+    const pending = b.watchPrefix('/', ['/k'], second.index, stop.signal);
+    writeFileSync(file, 'k: v3\n');
+    await pending;
+    assert.equal((await b.getValues(['/k'])).values.get('/k'), 'v3');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
