@@ -78,7 +78,12 @@ export class Watcher {
   deliver(event: StoreEvent): void {
     const listener = this.listener;
     if (listener !== null) {
-      listener(event);
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not disturb the write that woke it; it just stops listening.
+        this.remove();
+      }
       return;
     }
     if (this.dropped) return;

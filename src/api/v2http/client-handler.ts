@@ -12,6 +12,7 @@ import {
   APPLICATION_JSON,
   sendBody,
   sendMethodNotAllowed,
+  sendInternalError,
   sendNotFound,
   TEXT_PLAIN,
   type HeaderList,
@@ -36,17 +37,6 @@ export interface ClientHandlerOptions {
 const DEFAULT_MAX_FORM_BYTES = 10 * 1024 * 1024;
 const CORS_METHODS = 'POST, GET, OPTIONS, PUT, DELETE';
 const CORS_HEADERS = 'accept, content-type, authorization';
-
-/** Everything that can go wrong inside a handler ends here instead of in the process. */
-function sendInternalError(res: ServerResponse, err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = `{"errorCode":300,"message":"Raft Internal Error","cause":${goString(message)},"index":0}\n`;
-  sendBody(res, 500, ['Content-Type', APPLICATION_JSON, 'X-Etcd-Index', '0'], body);
-}
 
 export function createClientHandler(face: ServerFace, options: ClientHandlerOptions = {}): RequestListener {
   const handler = new ClientHandler(face, options);

@@ -12,7 +12,7 @@ import { parseFormInto, type FormValues } from './form.js';
 import { errorLine, eventLine, sharedEventLine } from './go-json.js';
 import { parseKeyRequest, toStoreRequest, type KeyRequest } from './key-request.js';
 import type { ClientMetrics } from './metrics.js';
-import { APPLICATION_JSON, sendBody, sendMethodNotAllowed, type HeaderList } from './reply.js';
+import { APPLICATION_JSON, sendBody, sendInternalError, sendMethodNotAllowed, type HeaderList } from './reply.js';
 import type { ServerFace } from './server-face.js';
 import { wallClockMs } from './wall-clock.js';
 
@@ -94,18 +94,33 @@ export class KeysHandler {
     });
     req.on('end', () => {
       if (tooLarge || res.writableEnded) return;
-      const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      const form: FormValues = new Map();
-      let err = body === '' ? null : parseFormInto(form, body);
-      if (rawQuery !== '') {
-        const queryErr = parseFormInto(form, rawQuery);
-        err ??= queryErr;
+      try {
+        this.dispatchBody(res, method, key, rawQuery, chunks, headers);
+      } catch (err) {
+        sendInternalError(res, err);
       }
-      this.dispatch(res, method, key, form, err, headers);
     });
     req.on('error', () => {
       if (!res.headersSent) res.destroy();
     });
+  }
+
+  private dispatchBody(
+    res: ServerResponse,
+    method: string,
+    key: string,
+    rawQuery: string,
+    chunks: Buffer[],
+    headers: HeaderList,
+  ): void {
+    const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    const form: FormValues = new Map();
+    let err = body === '' ? null : parseFormInto(form, body);
+    if (rawQuery !== '') {
+      const queryErr = parseFormInto(form, rawQuery);
+      err ??= queryErr;
+    }
+    this.dispatch(res, method, key, form, err, headers);
   }
 
   private dispatch(
@@ -130,10 +145,13 @@ export class KeysHandler {
     if (!r.wait) this.metrics.countReceived(method);
     if (method === 'GET' || method === 'HEAD') {
       if (method === 'GET' && r.quorum) {
-        this.face.readBarrier().then(
-          () => this.get(res, r, headers),
-          (err: unknown) => this.reply(res, headers, err),
-        );
+        this.face
+          .readBarrier()
+          .then(
+            () => this.get(res, r, headers),
+            (err: unknown) => this.reply(res, headers, err),
+          )
+          .catch((err: unknown) => sendInternalError(res, err));
       } else if (r.wait) {
         this.watch(res, r, headers);
       } else {
@@ -158,7 +176,7 @@ export class KeysHandler {
         this.metrics.failed.inc({ method, code: String(err instanceof EtcdError ? statusOfErrorCode(err.errorCode) : 500) });
         this.reply(res, headers, err);
       },
-    );
+    ).catch((err: unknown) => sendInternalError(res, err));
   }
 
   private get(res: ServerResponse, r: KeyRequest, headers: HeaderList): void {
@@ -196,25 +214,35 @@ export class KeysHandler {
     res.on('close', () => watcher.remove());
     watcher.listen(
       (event) => {
-        if (res.writableEnded || res.destroyed) {
+        try {
+          this.deliver(res, watcher, event, stream);
+        } catch (err) {
           watcher.remove();
-          return;
-        }
-        if (!stream) {
-          watcher.remove();
-          res.end(sharedEventLine(event));
-          return;
-        }
-        res.write(sharedEventLine(event));
-        if (res.writableLength > STREAM_BACKLOG_LIMIT) {
-          watcher.remove();
-          res.end();
+          sendInternalError(res, err);
         }
       },
       () => {
         if (!res.writableEnded) res.end();
       },
     );
+  }
+
+  /** Writes one event to a watch response; a long poll ends with it, a stream may fall behind. */
+  private deliver(res: ServerResponse, watcher: Watcher, event: StoreEvent, stream: boolean): void {
+    if (res.writableEnded || res.destroyed) {
+      watcher.remove();
+      return;
+    }
+    if (!stream) {
+      watcher.remove();
+      res.end(sharedEventLine(event));
+      return;
+    }
+    res.write(sharedEventLine(event));
+    if (res.writableLength > STREAM_BACKLOG_LIMIT) {
+      watcher.remove();
+      res.end();
+    }
   }
 
   private sendEvent(res: ServerResponse, headers: HeaderList, event: StoreEvent, noValueOnSuccess: boolean): void {

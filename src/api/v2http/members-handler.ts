@@ -4,7 +4,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { APPLICATION_JSON, sendBody, sendHttpError, sendMethodNotAllowed, type HeaderList } from './reply.js';
+import {
+  APPLICATION_JSON,
+  sendBody,
+  sendHttpError,
+  sendInternalError,
+  sendMethodNotAllowed,
+  type HeaderList,
+} from './reply.js';
 import { MembershipError, type MemberInfo, type ServerFace } from './server-face.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -99,7 +106,7 @@ export class MembersHandler {
             sendBody(res, 201, headers, `${memberJSON(m)}\n`);
           },
           (err: unknown) => this.refused(res, headers, err),
-        );
+        ).catch((err: unknown) => sendInternalError(res, err));
         return;
       }
       this.change(res, headers, rest, () => this.membership()?.updateMember(normalizeId(rest), urls), 204);
@@ -142,7 +149,7 @@ export class MembersHandler {
         res.end();
       },
       (err: unknown) => this.refused(res, headers, err, id),
-    );
+    ).catch((err: unknown) => sendInternalError(res, err));
   }
 
   private refused(res: ServerResponse, headers: HeaderList, err: unknown, id?: string): void {
@@ -189,7 +196,11 @@ export class MembersHandler {
         sendMessage(res, headers, 400, err instanceof Error ? err.message : String(err));
         return;
       }
-      then(body);
+      try {
+        then(body);
+      } catch (err) {
+        sendInternalError(res, err);
+      }
     });
   }
 }

@@ -4,6 +4,8 @@
  */
 import type { ServerResponse } from 'node:http';
 
+import { goString } from './go-json.js';
+
 export type HeaderList = string[];
 
 export const TEXT_PLAIN = 'text/plain; charset=utf-8';
@@ -31,4 +33,18 @@ export function sendMethodNotAllowed(res: ServerResponse, allow: string, base: H
 /** Go's http.NotFound. */
 export function sendNotFound(res: ServerResponse, base: HeaderList): void {
   sendHttpError(res, 404, '404 page not found', base);
+}
+
+/**
+ * Everything that goes wrong inside a handler ends here instead of in the process: a 500 in etcd's
+ * JSON error style (or a reset connection when the headers are already out).
+ */
+export function sendInternalError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const body = `{"errorCode":300,"message":"Raft Internal Error","cause":${goString(message)},"index":0}\n`;
+  sendBody(res, 500, ['Content-Type', APPLICATION_JSON, 'X-Etcd-Index', '0'], body);
 }

@@ -228,6 +228,16 @@ describe('store watches', () => {
     assert.equal(hist[0]?.node.key, '/hp/_h');
   });
 
+  it('a throwing listener neither fails the write nor stays registered', () => {
+    const s = new Store();
+    s.watch('/t', { stream: true }).listen(() => {
+      throw new Error('listener bug');
+    });
+    const e = s.apply(set('/t', 'v'));
+    assert.equal(e.index, 1);
+    assert.equal(s.watcherCount, 0);
+  });
+
   it('stream watchers stay registered until removed', () => {
     const s = new Store();
     const w = s.watch('/sw', { recursive: true, stream: true });
