@@ -1,0 +1,225 @@
+/**
+ * Binary encoding of one Raft message, as it travels between members.
+ *
+ * Layout (big-endian; "u64n" is a JS number written as two u32 halves, "id" a bigint as u64):
+ *   u8 type, u8 flags (1 reject, 2 context, 4 snapshot, 8 snapshot has learners),
+ *   id to, id from, u64n term, logTerm, index, commit, rejectHint,
+ *   u32 entry count, then per entry: u64n term, u64n index, u8 type, u32 length, data;
+ *   [context] u32 length, bytes;
+ *   [snapshot] u64n index, u64n term, u32 voter count, ids, [learners] u32 count, ids,
+ *              u64n data length, data.
+ * The snapshot's data always comes last, so a sender can stream it without copying it into the frame.
+ */
+import type { Entry, EntryType, Message, MessageType, Snapshot } from '../raft/messages.js';
+
+const FLAG_REJECT = 1;
+const FLAG_CONTEXT = 2;
+const FLAG_SNAPSHOT = 4;
+const FLAG_LEARNERS = 8;
+
+const HEAD_BYTES = 1 + 1 + 8 + 8 + 5 * 8 + 4;
+const ENTRY_HEAD_BYTES = 8 + 8 + 1 + 4;
+const TWO_32 = 0x1_0000_0000;
+
+export class MessageDecodeError extends Error {}
+
+/** Size of the encoded message without the snapshot's data. */
+function headSize(m: Message): number {
+  let size = HEAD_BYTES;
+  for (const e of m.entries) size += ENTRY_HEAD_BYTES + e.data.length;
+  if (m.context) size += 4 + m.context.length;
+  const s = m.snapshot;
+  if (s) {
+    size += 8 + 8 + 4 + 8 * s.metadata.confState.voters.length + 8;
+    const learners = s.metadata.confState.learners;
+    if (learners) size += 4 + 8 * learners.length;
+  }
+  return size;
+}
+
+/** Encoded size of the whole message, snapshot data included. */
+export function encodedSize(m: Message): number {
+  return headSize(m) + (m.snapshot ? m.snapshot.data.length : 0);
+}
+
+function writeNumber(buf: Buffer, off: number, n: number): number {
+  buf.writeUInt32BE(Math.floor(n / TWO_32), off);
+  buf.writeUInt32BE(n >>> 0, off + 4);
+  return off + 8;
+}
+
+function readNumber(buf: Buffer, off: number): number {
+  return buf.readUInt32BE(off) * TWO_32 + buf.readUInt32BE(off + 4);
+}
+
+/**
+ * Writes the message, except a snapshot's data, at `off` of `buf` (which must have room for it);
+ * returns the offset after it.
+ */
+function writeHead(m: Message, buf: Buffer, off: number): number {
+  let flags = 0;
+  if (m.reject) flags |= FLAG_REJECT;
+  if (m.context) flags |= FLAG_CONTEXT;
+  if (m.snapshot) {
+    flags |= FLAG_SNAPSHOT;
+    if (m.snapshot.metadata.confState.learners) flags |= FLAG_LEARNERS;
+  }
+  buf[off] = m.type;
+  buf[off + 1] = flags;
+  off = buf.writeBigUInt64BE(m.to, off + 2);
+  off = buf.writeBigUInt64BE(m.from, off);
+  off = writeNumber(buf, off, m.term);
+  off = writeNumber(buf, off, m.logTerm);
+  off = writeNumber(buf, off, m.index);
+  off = writeNumber(buf, off, m.commit);
+  off = writeNumber(buf, off, m.rejectHint);
+  off = buf.writeUInt32BE(m.entries.length, off);
+  for (const e of m.entries) {
+    off = writeNumber(buf, off, e.term);
+    off = writeNumber(buf, off, e.index);
+    buf[off] = e.type;
+    off = buf.writeUInt32BE(e.data.length, off + 1);
+    buf.set(e.data, off);
+    off += e.data.length;
+  }
+  if (m.context) {
+    off = buf.writeUInt32BE(m.context.length, off);
+    buf.set(m.context, off);
+    off += m.context.length;
+  }
+  const s = m.snapshot;
+  if (s) {
+    off = writeNumber(buf, off, s.metadata.index);
+    off = writeNumber(buf, off, s.metadata.term);
+    const { voters, learners } = s.metadata.confState;
+    off = buf.writeUInt32BE(voters.length, off);
+    for (const v of voters) off = buf.writeBigUInt64BE(v, off);
+    if (learners) {
+      off = buf.writeUInt32BE(learners.length, off);
+      for (const l of learners) off = buf.writeBigUInt64BE(l, off);
+    }
+    off = writeNumber(buf, off, s.data.length);
+  }
+  return off;
+}
+
+/** Writes the whole message at `off` of `buf`; returns the offset after it. */
+export function encodeMessageInto(m: Message, buf: Buffer, off: number): number {
+  off = writeHead(m, buf, off);
+  if (m.snapshot) {
+    buf.set(m.snapshot.data, off);
+    off += m.snapshot.data.length;
+  }
+  return off;
+}
+
+export function encodeMessage(m: Message): Buffer {
+  const buf = Buffer.allocUnsafe(encodedSize(m));
+  encodeMessageInto(m, buf, 0);
+  return buf;
+}
+
+/**
+ * The message in two parts, head and snapshot data, so a large snapshot is written as it is
+ * rather than copied; the concatenation of the parts is `encodeMessage(m)`.
+ */
+export function encodeMessageParts(m: Message): { head: Buffer; data: Uint8Array } {
+  const head = Buffer.allocUnsafe(headSize(m));
+  writeHead(m, head, 0);
+  return { head, data: m.snapshot ? m.snapshot.data : new Uint8Array(0) };
+}
+
+function need(buf: Buffer, off: number, n: number): void {
+  if (off + n > buf.length) throw new MessageDecodeError(`message truncated: need ${n} bytes at offset ${off} of ${buf.length}`);
+}
+
+/**
+ * Decodes one message that fills `buf` exactly. Entry data and contexts are copied out, so the
+ * message does not keep `buf` alive; a snapshot's data is a view of `buf`.
+ */
+export function decodeMessage(buf: Buffer): Message {
+  need(buf, 0, HEAD_BYTES);
+  const type = buf[0] as MessageType;
+  const flags = buf[1];
+  const to = buf.readBigUInt64BE(2);
+  const from = buf.readBigUInt64BE(10);
+  const term = readNumber(buf, 18);
+  const logTerm = readNumber(buf, 26);
+  const index = readNumber(buf, 34);
+  const commit = readNumber(buf, 42);
+  const rejectHint = readNumber(buf, 50);
+  const count = buf.readUInt32BE(58);
+  let off = HEAD_BYTES;
+  const entries: Entry[] = new Array(count);
+  if (count > 0) {
+    // First pass: bounds and total data size, so all entries share one fresh buffer.
+    let total = 0;
+    let p = off;
+    for (let i = 0; i < count; i++) {
+      need(buf, p, ENTRY_HEAD_BYTES);
+      const len = buf.readUInt32BE(p + 17);
+      p += ENTRY_HEAD_BYTES;
+      need(buf, p, len);
+      p += len;
+      total += len;
+    }
+    const store = new Uint8Array(total);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const eterm = readNumber(buf, off);
+      const eindex = readNumber(buf, off + 8);
+      const etype = buf[off + 16] as EntryType;
+      const len = buf.readUInt32BE(off + 17);
+      off += ENTRY_HEAD_BYTES;
+      store.set(buf.subarray(off, off + len), at);
+      entries[i] = { term: eterm, index: eindex, type: etype, data: store.subarray(at, at + len) };
+      at += len;
+      off += len;
+    }
+  }
+  let context: Uint8Array | null = null;
+  if (flags & FLAG_CONTEXT) {
+    need(buf, off, 4);
+    const len = buf.readUInt32BE(off);
+    off += 4;
+    need(buf, off, len);
+    context = new Uint8Array(len);
+    context.set(buf.subarray(off, off + len));
+    off += len;
+  }
+  let snapshot: Snapshot | null = null;
+  if (flags & FLAG_SNAPSHOT) {
+    need(buf, off, 20);
+    const sindex = readNumber(buf, off);
+    const sterm = readNumber(buf, off + 8);
+    const nVoters = buf.readUInt32BE(off + 16);
+    off += 20;
+    need(buf, off, 8 * nVoters);
+    const voters: bigint[] = [];
+    for (let i = 0; i < nVoters; i++, off += 8) voters.push(buf.readBigUInt64BE(off));
+    let learners: bigint[] | undefined;
+    if (flags & FLAG_LEARNERS) {
+      need(buf, off, 4);
+      const nLearners = buf.readUInt32BE(off);
+      off += 4;
+      need(buf, off, 8 * nLearners);
+      learners = [];
+      for (let i = 0; i < nLearners; i++, off += 8) learners.push(buf.readBigUInt64BE(off));
+    }
+    need(buf, off, 8);
+    const len = readNumber(buf, off);
+    off += 8;
+    need(buf, off, len);
+    const data = buf.subarray(off, off + len);
+    off += len;
+    snapshot = {
+      data,
+      metadata: { index: sindex, term: sterm, confState: learners ? { voters, learners } : { voters } },
+    };
+  }
+  if (off !== buf.length) throw new MessageDecodeError(`message has ${buf.length - off} trailing bytes`);
+  return {
+    type, to, from, term, logTerm, index, entries, commit, snapshot,
+    reject: (flags & FLAG_REJECT) !== 0, rejectHint, context,
+  };
+}
