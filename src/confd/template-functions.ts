@@ -21,7 +21,7 @@ import {
   type GoSlice,
   type GoValue,
 } from './gotemplate/values.js';
-import { KVPAIR_TYPE, KVPAIRS_TYPE, type MemKV } from './memkv.js';
+import { KVPAIR_TYPE, type MemKV } from './memkv.js';
 
 export interface SrvRecord {
   readonly target: string;
@@ -140,8 +140,7 @@ export function base64Decode(s: string): string {
   return Buffer.from(clean, 'base64').toString('utf8');
 }
 
-function arithmetic(name: string, op: (a: bigint, b: bigint) => bigint): GoFunc {
-  void name;
+function arithmetic(op: (a: bigint, b: bigint) => bigint): GoFunc {
   return new GoFunc(['int', 'int'], (a, b) => op(a as bigint, b as bigint));
 }
 
@@ -286,19 +285,19 @@ export function confdFunctions(store: MemKV, host: FunctionHost): Map<string, Go
       }),
     ],
     // integers
-    ['add', arithmetic('add', (a, b) => INT64(a + b))],
-    ['sub', arithmetic('sub', (a, b) => INT64(a - b))],
-    ['mul', arithmetic('mul', (a, b) => INT64(a * b))],
+    ['add', arithmetic((a, b) => INT64(a + b))],
+    ['sub', arithmetic((a, b) => INT64(a - b))],
+    ['mul', arithmetic((a, b) => INT64(a * b))],
     [
       'div',
-      arithmetic('div', (a, b) => {
+      arithmetic((a, b) => {
         if (b === 0n) throw new GoError('runtime error: integer divide by zero');
         return INT64(a / b);
       }),
     ],
     [
       'mod',
-      arithmetic('mod', (a, b) => {
+      arithmetic((a, b) => {
         if (b === 0n) throw new GoError('runtime error: integer divide by zero');
         return INT64(a % b);
       }),
@@ -312,6 +311,5 @@ export function confdFunctions(store: MemKV, host: FunctionHost): Map<string, Go
       }),
     ],
   ];
-  void KVPAIRS_TYPE;
   return new Map(fns);
 }

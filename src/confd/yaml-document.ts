@@ -180,20 +180,18 @@ class BlockParser {
 
   parseDocument(): YamlValue {
     if (this.lines.length === 0) return null;
-    const first = this.lines[0] as Line;
-    const v = this.parseNode(first.indent);
+    const v = this.parseNode();
     if (this.pos < this.lines.length) {
       throw new YamlSyntaxError(`yaml: line ${(this.lines[this.pos] as Line).num}: did not find expected key`);
     }
     return v;
   }
 
-  private parseNode(indent: number): YamlValue {
+  private parseNode(): YamlValue {
     const line = this.lines[this.pos] as Line;
     if (line.text.startsWith('- ') || line.text === '-') return this.parseSequence(line.indent);
     if (mappingColon(line.text) >= 0) return this.parseMapping(line.indent);
     this.pos++;
-    void indent;
     return this.scalarValue(line.text, line);
   }
 
@@ -258,13 +256,13 @@ class BlockParser {
       if (rest === '') {
         this.pos++;
         const next = this.lines[this.pos];
-        if (next && next.indent > indent) items.push(this.parseNode(next.indent));
+        if (next && next.indent > indent) items.push(this.parseNode());
         else items.push(null);
         continue;
       }
       // The item's content continues as if it were a line of its own at restIndent.
       this.lines[this.pos] = { indent: restIndent, text: rest, num: line.num };
-      items.push(this.parseNode(restIndent));
+      items.push(this.parseNode());
     }
     return items;
   }
@@ -285,7 +283,7 @@ class BlockParser {
       if (rest === '') {
         const next = this.lines[this.pos];
         if (next && (next.indent > indent || (next.indent === indent && (next.text.startsWith('- ') || next.text === '-')))) {
-          m.set(key, this.parseNode(next.indent));
+          m.set(key, this.parseNode());
         } else {
           m.set(key, null);
         }

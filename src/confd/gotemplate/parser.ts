@@ -249,7 +249,8 @@ class TreeParser {
     try {
       const pipe = this.pipeline(context, 'rightDelim');
       if (context === 'range') this.rangeDepth++;
-      let [list, next] = this.itemList();
+      const [list, first] = this.itemList();
+      let next = first;
       if (context === 'range') this.rangeDepth--;
       let elseList: ListNode | undefined;
       if (next.kind === 'else') {
@@ -263,7 +264,6 @@ class TreeParser {
           if (next.kind !== 'end') this.errorf(`expected end; found ${nodeString(next)}`);
         }
       }
-      void list;
       return { kind: context, pos: t.pos, line: t.line, pipe, list, elseList };
     } finally {
       this.vars.length = mark;
