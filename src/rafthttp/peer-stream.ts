@@ -1,0 +1,241 @@
+/**
+ * The outbound stream to one peer: a long-lived POST /raft/stream whose chunked body is a sequence
+ * of length-prefixed message frames. Messages are written in the order they were queued; all
+ * messages that accumulate while a write is in flight go out together as one write.
+ *
+ * While connecting, messages wait in a bounded queue. When the connection fails or the peer refuses
+ * it, waiting messages are dropped, the failure is reported, and the stream retries after a jittered,
+ * growing delay; during that delay new messages are dropped at once rather than queued.
+ */
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Message } from '../raft/messages.js';
+import { Backoff } from './backoff.js';
+import { FRAME_HEADER_BYTES } from './frame-decoder.js';
+import { encodedSize, encodeMessageInto } from './message-codec.js';
+import { peerRequestHeaders, idToHex } from './peer-headers.js';
+import type { PeerDialer } from './peer-dialer.js';
+
+export const STREAM_PATH = '/raft/stream';
+
+export type PeerStreamState = 'connecting' | 'open' | 'backoff' | 'stopped';
+
+export interface PeerStreamOptions {
+  localId: bigint;
+  peerId: bigint;
+  clusterId: bigint;
+  dialer: PeerDialer;
+  /** The peer's URLs, read at each connection attempt; attempts rotate through them. */
+  urls: () => readonly string[];
+  backoff: Backoff;
+  setTimer: (fn: () => void, ms: number) => NodeJS.Timeout;
+  dialTimeoutMs: number;
+  /** Messages larger than this (encoded) are not sent. */
+  maxMessageBytes: number;
+  /** Bytes of messages allowed to wait; beyond it messages are dropped. */
+  maxQueueBytes: number;
+  /** Messages handed to the socket, and the bytes they took. */
+  onWritten: (messages: readonly Message[], bytes: number) => void;
+  /** Messages that will not be delivered. */
+  onDropped: (messages: readonly Message[], reason: string) => void;
+  onOpen: () => void;
+  /** An open stream broke: messages written into it may not have arrived. */
+  onBroken: (reason: string) => void;
+  log: (line: string) => void;
+}
+
+export class PeerStream {
+  private stateValue: PeerStreamState = 'connecting';
+  private queue: Message[] = [];
+  private queueSizes: number[] = [];
+  private queuedBytes = 0;
+  private request: ClientRequest | null = null;
+  private response: IncomingMessage | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private flushScheduled = false;
+  private waitingForDrain = false;
+  private urlIndex = 0;
+  /** Increases with every connection attempt, so events of an abandoned attempt are ignored. */
+  private attempt = 0;
+  private lastFailure = '';
+  private readonly flushNow = () => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  constructor(private readonly opts: PeerStreamOptions) {
+    this.connect();
+  }
+
+  get state(): PeerStreamState {
+    return this.stateValue;
+  }
+
+  /** The URL of the current or last connection attempt. */
+  currentUrl(): string | null {
+    const urls = this.opts.urls();
+    return urls.length === 0 ? null : urls[this.urlIndex % urls.length];
+  }
+
+  /** Queues a message; returns false if it was dropped at once. */
+  enqueue(m: Message): boolean {
+    if (this.stateValue === 'backoff' || this.stateValue === 'stopped') return false;
+    const size = encodedSize(m);
+    if (size > this.opts.maxMessageBytes) {
+      this.opts.log(`rafthttp: not sending a ${size}-byte message to ${idToHex(this.opts.peerId)}: over the ${this.opts.maxMessageBytes}-byte limit`);
+      return false;
+    }
+    if (this.queuedBytes + size > this.opts.maxQueueBytes) return false;
+    this.queue.push(m);
+    this.queueSizes.push(size);
+    this.queuedBytes += size + FRAME_HEADER_BYTES;
+    if (this.stateValue === 'open' && !this.flushScheduled && !this.waitingForDrain) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushNow);
+    }
+    return true;
+  }
+
+  /** Drops the current connection and connects again at once (e.g. after the peer's URLs changed). */
+  reconnect(): void {
+    if (this.stateValue === 'stopped') return;
+    this.abandon();
+    this.dropQueue('reconnecting');
+    this.connect();
+  }
+
+  stop(): void {
+    if (this.stateValue === 'stopped') return;
+    this.stateValue = 'stopped';
+    this.abandon();
+    this.dropQueue('transport stopped');
+  }
+
+  private connect(): void {
+    const url = this.currentUrl();
+    if (url === null) {
+      this.fail(this.attempt, 'peer has no URLs');
+      return;
+    }
+    const attempt = ++this.attempt;
+    this.stateValue = 'connecting';
+    const { localId, peerId, clusterId } = this.opts;
+    const headers = { ...peerRequestHeaders(localId, peerId, clusterId), 'content-type': 'application/octet-stream' };
+    let req: ClientRequest;
+    try {
+      req = this.opts.dialer.post(url, STREAM_PATH, headers, true);
+    } catch (err) {
+      this.fail(attempt, `cannot dial ${url}: ${(err as Error).message}`);
+      return;
+    }
+    this.request = req;
+    this.timer = this.opts.setTimer(() => this.fail(attempt, `no answer from ${url} within ${this.opts.dialTimeoutMs} ms`), this.opts.dialTimeoutMs);
+    req.on('socket', (socket) => {
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, 1000);
+    });
+    req.on('error', (err) => this.fail(attempt, `stream to ${url}: ${err.message}`));
+    req.on('close', () => this.fail(attempt, `stream to ${url} closed`));
+    req.on('response', (res) => {
+      if (attempt !== this.attempt) {
+        res.resume();
+        return;
+      }
+      this.response = res;
+      if (res.statusCode !== 200) {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => { if (body.length < 512) body += chunk; });
+        res.on('end', () => this.fail(attempt, `${url} refused the stream: ${res.statusCode} ${body.trim()}`));
+        res.on('error', () => this.fail(attempt, `${url} refused the stream: ${res.statusCode}`));
+        return;
+      }
+      this.clearTimer();
+      this.stateValue = 'open';
+      this.opts.backoff.reset();
+      if (this.lastFailure !== '') this.opts.log(`rafthttp: stream to ${idToHex(peerId)} at ${url} is open again`);
+      this.lastFailure = '';
+      res.resume();
+      res.on('end', () => this.fail(attempt, `${url} ended the stream`));
+      res.on('error', (err) => this.fail(attempt, `stream from ${url}: ${err.message}`));
+      this.opts.onOpen();
+      this.flush();
+    });
+    req.flushHeaders();
+  }
+
+  private flush(): void {
+    if (this.stateValue !== 'open' || this.waitingForDrain || this.queue.length === 0 || !this.request) return;
+    const messages = this.queue;
+    const sizes = this.queueSizes;
+    const bytes = this.queuedBytes;
+    this.queue = [];
+    this.queueSizes = [];
+    this.queuedBytes = 0;
+    const buf = Buffer.allocUnsafe(bytes);
+    let off = 0;
+    for (let i = 0; i < messages.length; i++) {
+      off = buf.writeUInt32BE(sizes[i], off);
+      off = encodeMessageInto(messages[i], buf, off);
+    }
+    const req = this.request;
+    const more = req.write(buf);
+    this.opts.onWritten(messages, bytes);
+    if (!more) {
+      this.waitingForDrain = true;
+      const attempt = this.attempt;
+      req.once('drain', () => {
+        if (attempt !== this.attempt) return;
+        this.waitingForDrain = false;
+        this.flush();
+      });
+    }
+  }
+
+  private fail(attempt: number, reason: string): void {
+    if (attempt !== this.attempt || this.stateValue === 'stopped' || this.stateValue === 'backoff') return;
+    const wasOpen = this.stateValue === 'open';
+    this.abandon();
+    if (reason !== this.lastFailure) {
+      this.opts.log(`rafthttp: peer ${idToHex(this.opts.peerId)} unreachable: ${reason}`);
+      this.lastFailure = reason;
+    }
+    this.dropQueue(reason);
+    if (wasOpen) this.opts.onBroken(reason);
+    this.stateValue = 'backoff';
+    this.urlIndex++;
+    const delay = this.opts.backoff.next();
+    this.timer = this.opts.setTimer(() => {
+      this.timer = null;
+      if (this.stateValue === 'backoff') this.connect();
+    }, delay);
+  }
+
+  /** Forgets the current attempt: its socket is closed and its late events ignored. */
+  private abandon(): void {
+    this.attempt++;
+    this.clearTimer();
+    this.waitingForDrain = false;
+    const req = this.request;
+    const res = this.response;
+    this.request = null;
+    this.response = null;
+    res?.destroy();
+    req?.destroy();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private dropQueue(reason: string): void {
+    if (this.queue.length === 0) return;
+    const dropped = this.queue;
+    this.queue = [];
+    this.queueSizes = [];
+    this.queuedBytes = 0;
+    this.opts.onDropped(dropped, reason);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Matches heartbeats and appends sent to one follower with the follower's responses, to measure
+ * round trips. Pure: times come in as arguments.
+ */
+import { FollowerStats } from './follower-stats.js';
+
+const MAX_PENDING_APPENDS = 256;
+
+export class RoundTripTracker {
+  readonly stats = new FollowerStats();
+  private heartbeatSentAt: number | null = null;
+  /** Appends not yet answered: last index carried, and when it was written. */
+  private appendIndexes: number[] = [];
+  private appendTimes: number[] = [];
+
+  heartbeatSent(now: number): void {
+    this.heartbeatSentAt = now;
+  }
+
+  heartbeatAnswered(now: number): void {
+    if (this.heartbeatSentAt === null) return;
+    this.stats.succeeded(now - this.heartbeatSentAt);
+    this.heartbeatSentAt = null;
+  }
+
+  appendSent(lastIndex: number, now: number): void {
+    if (this.appendIndexes.length >= MAX_PENDING_APPENDS) {
+      this.appendIndexes.shift();
+      this.appendTimes.shift();
+    }
+    this.appendIndexes.push(lastIndex);
+    this.appendTimes.push(now);
+  }
+
+  appendAnswered(index: number, rejected: boolean, now: number): void {
+    if (rejected) {
+      this.stats.failed();
+      this.appendIndexes.length = 0;
+      this.appendTimes.length = 0;
+      return;
+    }
+    let n = 0;
+    while (n < this.appendIndexes.length && this.appendIndexes[n] <= index) n++;
+    if (n === 0) return;
+    this.stats.succeeded(now - this.appendTimes[n - 1]);
+    this.appendIndexes.splice(0, n);
+    this.appendTimes.splice(0, n);
+  }
+
+  /** A message to the follower could not be delivered. */
+  sendFailed(): void {
+    this.stats.failed();
+    this.heartbeatSentAt = null;
+    this.appendIndexes.length = 0;
+    this.appendTimes.length = 0;
+  }
+}
