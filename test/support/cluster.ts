@@ -467,11 +467,11 @@ export class Cluster {
   async addMember(timeoutMs = 30_000): Promise<number> {
     const m = await this.prepareMember();
     const leader = this.members[await this.leader()]!;
-    const r = await httpRequest('POST', `${leader.clientURL}/v2/members`, {
+    const r = await this.reconfigure(() => httpRequest('POST', `${leader.clientURL}/v2/members`, {
       body: JSON.stringify({ peerURLs: [m.peerURL] }),
       contentType: 'application/json',
       timeoutMs: 10_000,
-    });
+    }));
     if (r.status !== 201) throw new Error(`POST /v2/members answered ${r.status}: ${r.text}`);
     m.id = (r.json as { id?: string } | undefined)?.id ?? null;
     const list = await this.memberList();
@@ -484,6 +484,19 @@ export class Cluster {
     return this.indexOf(m);
   }
 
+  /**
+   * Sends a membership change, again while it is refused with 500: etcd refuses reconfiguration
+   * until the members have been connected for a few seconds ("unhealthy cluster").
+   */
+  private async reconfigure(send: () => Promise<HttpAnswer>, timeoutMs = 20_000): Promise<HttpAnswer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await send();
+      if (r.status !== 500 || Date.now() >= deadline) return r;
+      await delay(250);
+    }
+  }
+
   /** DELETE /v2/members/<id of member i>, sent to another live member. */
   async removeMember(i: number): Promise<void> {
     const m = this.members[i]!;
@@ -491,7 +504,7 @@ export class Cluster {
     if (m.id === null) throw new Error(`the ID of ${m.name} is not known`);
     const via = this.live().find((x) => x !== m);
     if (!via) throw new Error('no other live member to send the removal to');
-    const r = await httpRequest('DELETE', `${via.clientURL}/v2/members/${m.id}`, { timeoutMs: 10_000 });
+    const r = await this.reconfigure(() => httpRequest('DELETE', `${via.clientURL}/v2/members/${m.id}`, { timeoutMs: 10_000 }));
     if (r.status !== 204) throw new Error(`DELETE /v2/members/${m.id} answered ${r.status}: ${r.text}`);
     m.removed = true;
   }
