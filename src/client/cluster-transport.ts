@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { sendRequest, ExchangeAborted, type HttpReply, type HttpRequestSpec, type EndpointAgents } from './http-exchange.js';
 import { CallAbortedError, ClusterUnavailableError, EndpointError, TotalTimeoutError } from './errors.js';
-import type { TlsOptions } from './types.js';
+import type { OutgoingRequest, TlsOptions } from './types.js';
 
 export interface TransportOptions {
   requestTimeoutMs: number;
   tls?: TlsOptions;
   username?: string;
   password?: string;
+  onRequest?: (request: OutgoingRequest) => void;
 }
 
 export interface CallBounds {
@@ -104,6 +105,7 @@ export class ClusterTransport {
         const k = i % count;
         const url = this.urls[k]!;
         let reply: HttpReply;
+        this.options.onRequest?.({ method: spec.method, url: endpointString(url) + spec.pathAndQuery, body: spec.body });
         try {
           reply = await sendRequest(url, spec, this.agents, controller.signal);
         } catch (err) {

@@ -70,6 +70,7 @@ export class EtcdClient {
       tls: options.tls,
       username: options.username,
       password: options.password,
+      onRequest: options.onRequest,
     });
     this.totalTimeoutMs = options.totalTimeoutMs;
   }
@@ -100,24 +101,28 @@ export class EtcdClient {
   // ------------------------------------------------------------------ keys
 
   get(key: string, options: GetOptions = {}): Promise<EtcdResponse> {
-    const params: Record<string, string> = {};
-    if (options.recursive) params.recursive = 'true';
-    if (options.sorted) params.sorted = 'true';
-    if (options.quorum) params.quorum = 'true';
+    const params: Record<string, string> = {
+      recursive: String(options.recursive === true),
+      sorted: String(options.sorted === true),
+      quorum: String(options.quorum === true),
+    };
     return this.keysCall({ method: 'GET', pathAndQuery: withQuery(keysPath(key), params) }, options);
   }
 
   /** PUT with any combination of conditions; the other write methods are shorthands for it. */
   set(key: string, value: string, options: SetOptions = {}): Promise<EtcdResponse> {
     const params: Record<string, string> = {};
-    if (options.ttl !== undefined) params.ttl = String(options.ttl);
-    if (options.prevValue !== undefined && options.prevValue !== '') params.prevValue = options.prevValue;
+    const form: Record<string, string> = {};
+    if (options.dir) {
+      params.dir = 'true';
+    } else {
+      if (options.prevValue !== undefined && options.prevValue !== '') params.prevValue = options.prevValue;
+      form.value = value;
+    }
     if (options.prevIndex !== undefined && options.prevIndex > 0) params.prevIndex = String(options.prevIndex);
     if (options.prevExist !== undefined) params.prevExist = String(options.prevExist);
-    if (options.dir) params.dir = 'true';
-    if (options.refresh) params.refresh = 'true';
-    const form: Record<string, string> = {};
-    if (!options.dir && !options.refresh) form.value = value;
+    if (options.ttl !== undefined) form.ttl = String(options.ttl);
+    if (options.refresh) form.refresh = 'true';
     return this.keysCall(
       {
         method: 'PUT',
@@ -136,14 +141,12 @@ export class EtcdClient {
 
   /** Creates a uniquely, increasingly named child of the directory `dir` (POST). */
   createInOrder(dir: string, value: string, options: CreateInOrderOptions = {}): Promise<EtcdResponse> {
-    const form: Record<string, string> = {};
-    if (!options.dir) form.value = value;
+    const form: Record<string, string> = { value };
     if (options.ttl !== undefined) form.ttl = String(options.ttl);
-    if (options.dir) form.dir = 'true';
     return this.keysCall(
       {
         method: 'POST',
-        pathAndQuery: keysPath(dir),
+        pathAndQuery: withQuery(keysPath(dir), options.dir ? { dir: 'true' } : {}),
         body: encodeParams(form),
         contentType: 'application/x-www-form-urlencoded',
       },
@@ -168,10 +171,10 @@ export class EtcdClient {
 
   delete(key: string, options: DeleteOptions = {}): Promise<EtcdResponse> {
     const params: Record<string, string> = {};
-    if (options.recursive) params.recursive = 'true';
-    if (options.dir) params.dir = 'true';
     if (options.prevValue !== undefined && options.prevValue !== '') params.prevValue = options.prevValue;
     if (options.prevIndex !== undefined && options.prevIndex > 0) params.prevIndex = String(options.prevIndex);
+    if (options.dir) params.dir = 'true';
+    if (options.recursive) params.recursive = 'true';
     return this.keysCall({ method: 'DELETE', pathAndQuery: withQuery(keysPath(key), params) }, options);
   }
 
@@ -211,9 +214,11 @@ export class EtcdClient {
   watch(key: string, options: WatchOptions = {}): Watcher {
     const base = keysPath(key);
     return new Watcher(async (waitIndex, signal, onRegisteredAt) => {
-      const params: Record<string, string> = { wait: 'true' };
-      if (options.recursive) params.recursive = 'true';
-      if (waitIndex !== undefined) params.waitIndex = String(waitIndex);
+      const params: Record<string, string> = {
+        wait: 'true',
+        waitIndex: String(waitIndex ?? 0),
+        recursive: String(options.recursive === true),
+      };
       const reply = await this.transport.request(
         {
           method: 'GET',

@@ -22,6 +22,7 @@ export type {
   StatsDocument,
   TlsOptions,
   EtcdClientOptions,
+  OutgoingRequest,
   CallOptions,
   GetOptions,
   SetOptions,

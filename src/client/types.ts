@@ -85,6 +85,17 @@ export interface EtcdClientOptions {
   /** HTTP basic authentication. */
   username?: string;
   password?: string;
+  /** Called before every HTTP attempt (each endpoint tried), e.g. to log the requests. */
+  onRequest?: (request: OutgoingRequest) => void;
+}
+
+/** An HTTP request as the client is about to send it. */
+export interface OutgoingRequest {
+  method: string;
+  /** Full URL: endpoint, escaped path and query. */
+  url: string;
+  /** Request body, when there is one. */
+  body?: string;
 }
 
 /** Options every call accepts. */

@@ -10,6 +10,7 @@ import {
   ClusterUnavailableError,
   TotalTimeoutError,
   type TlsOptions,
+  type OutgoingRequest,
 } from '../client/index.js';
 import type { FlagSet } from './go-flags.js';
 import { CtlExit, EXIT, type CtlIO } from './ctl-io.js';
@@ -33,6 +34,11 @@ export class CtlSession {
 
   get output(): string {
     return this.globals.string('output');
+  }
+
+  /** --debug: report the endpoints and every request as a curl command line on stderr. */
+  get debug(): boolean {
+    return this.globals.bool('debug');
   }
 
   get totalTimeoutMs(): number {
@@ -89,6 +95,7 @@ export class CtlSession {
         requestTimeoutMs: this.globals.number('timeout'),
         tls,
         ...(await this.credentials()),
+        onRequest: this.debug ? (r) => this.io.stderr(`cURL Command: ${curlCommand(r)}\n`) : undefined,
       });
     } catch (err) {
       this.io.stderr(`${goErrorText(err)}\n`);
@@ -97,10 +104,23 @@ export class CtlSession {
     return this.client;
   }
 
+  /** The client without the sync, as cluster-health uses it. */
+  async unsyncedClient(): Promise<EtcdClient> {
+    const client = await this.rawClient();
+    if (this.debug) this.io.stderr(`Cluster-Endpoints: ${client.endpoints.join(', ')}\n`);
+    return client;
+  }
+
   /** The client after the member-list sync (unless --no-sync), as etcdctl's key and member commands use it. */
   async syncedClient(): Promise<EtcdClient> {
     const client = await this.rawClient();
-    if (this.globals.bool('no-sync')) return client;
+    if (!this.globals.bool('no-sync')) await this.sync(client);
+    if (this.debug) this.io.stderr(`Cluster-Endpoints: ${client.endpoints.join(', ')}\n`);
+    return client;
+  }
+
+  private async sync(client: EtcdClient): Promise<void> {
+    if (this.debug) this.io.stderr(`start to sync cluster using endpoints(${client.endpoints.join(',')})\n`);
     try {
       const members = await client.listMembers({ timeoutMs: this.totalTimeoutMs });
       const urls = members.flatMap((m) => m.clientURLs).sort();
@@ -117,7 +137,7 @@ export class CtlSession {
       if (err instanceof CtlExit) throw err;
       if (isConnectionError(err)) this.fail(EXIT.badConnection, err);
     }
-    return client;
+    if (this.debug) this.io.stderr(`got endpoints(${client.endpoints.join(',')}) after sync\n`);
   }
 
   /** Prints `Error:  <err>` (plus the per-endpoint detail of a cluster error) and exits with code. */
@@ -131,6 +151,18 @@ export class CtlSession {
   close(): void {
     this.client?.close();
   }
+}
+
+/** A request as the curl command that repeats it, in the wording of etcd's client debug output. */
+export function curlCommand(r: OutgoingRequest): string {
+  let command = `curl -X ${r.method} ${r.url}`;
+  if (r.body !== undefined) command += ` -d ${goQuoteString(r.body)}`;
+  return command;
+}
+
+/** Go's strconv.Quote for the ASCII text of request bodies. */
+function goQuoteString(s: string): string {
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
 }
 
 /** The text Go's etcd client gives for an error. */

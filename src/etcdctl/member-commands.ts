@@ -162,7 +162,7 @@ async function healthRound(client: EtcdClient, members: Member[], tlsTimeoutMs: 
 export const clusterHealthCommand: CommandAction = async (s, flags) => {
   const forever = flags.bool('forever');
   if (forever) s.io.exitOnInterrupt?.();
-  const client = await s.rawClient();
+  const client = await s.unsyncedClient();
   let members: Member[];
   try {
     members = await client.listMembers();

@@ -173,6 +173,17 @@ export const CASES: Invocation[] = [
   { args: ['--username', 'root:secret', 'get', '/d/k'] },
   { args: ['--username', 'root', 'get', '/d/k'], stdin: 'secret\n' },
   { args: ['get', '/d/k'], env: { ETCDCTL_USERNAME: 'root:secret' } },
+  // ---- --debug: the requests as curl command lines
+  { args: ['--debug', 'set', '/dbg/k', 'a b&c'] },
+  { args: ['--debug', '--no-sync', '-o', 'json', 'get', '--sort', '/dbg/k'] },
+  { args: ['--debug', 'mkdir', '--ttl', '50', '/dbg/dir'] },
+  { args: ['--debug', 'mk', '--in-order', '--ttl', '9', '/dbg/q', 'x'] },
+  { args: ['--debug', 'set', '--swap-with-value', 'nope', '/dbg/k', 'y'] },
+  { args: ['--debug', 'watch', '--after-index', '{w0}', '/w/x'] },
+  { args: ['--debug', 'rm', '-r', '/dbg'] },
+  { args: ['--debug', 'member', 'list'] },
+  { args: ['--debug', 'cluster-health'] },
+  { args: ['--debug', '--endpoints', 'http://127.0.0.1:1', 'get', '/x'], noEndpoints: true },
   // ---- more argument checks
   { args: ['mkdir'] },
   { args: ['rmdir'] },

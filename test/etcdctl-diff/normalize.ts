@@ -37,5 +37,6 @@ export function normalizeOutput(text: string, facts: SideFacts): string {
     .replace(/\) \[(\d+)\]$/gm, (_m, n: string) => `) [${rel(n)}]`)
     .replace(/\[(\d+) != (\d+)\]/g, (_m, a: string, b: string) => `[${rel(a)} != ${rel(b)}]`)
     .replace(/\/(\d{20})\b/g, (_m, n: string) => `/<${rel(String(Number(n)))}>`)
-    .replace(/idx=(\d+)/g, (_m, n: string) => `idx=${rel(n)}`);
+    .replace(/idx=(\d+)/g, (_m, n: string) => `idx=${rel(n)}`)
+    .replace(/(waitIndex|prevIndex)=(\d+)/g, (_m, f: string, n: string) => `${f}=${rel(n)}`);
 }

@@ -93,7 +93,7 @@ test('a start index older than the server history surfaces as WatchIndexClearedE
       assert.equal(err.cause, 'the requested history has been cleared [78/64]');
       return true;
     });
-    assert.deepEqual(member.requests, ['GET /v2/keys/w?wait=true&waitIndex=64']);
+    assert.deepEqual(member.requests, ['GET /v2/keys/w?recursive=false&wait=true&waitIndex=64']);
     // the watch is over after the error
     assert.deepEqual(await watcher.next(), { value: undefined, done: true });
   } finally {
