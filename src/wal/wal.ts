@@ -408,6 +408,10 @@ export class Wal {
           this.fail(err, []);
         }
       }
+      // A blocking flush never lets the event loop poll for I/O; hand back control between batches
+      // so sockets are served (and what they save joins the next batch) even when every saver is
+      // driven by promise continuations alone.
+      if (this.syncMode === 'sync') break;
     }
     this.flushRunning = false;
     if (this.failure !== null) this.fail(this.failure, []);

@@ -87,3 +87,18 @@ test('a failed fsync rejects its savers and every later save', async () => {
   await assert.rejects(wal.save(null, [entry(2, 1)]), /wal write failed: EIO/);
   await wal.close();
 });
+
+test('sync mode: a stream of saves driven only by promise continuations still lets timers and I/O run', async () => {
+  const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'sync' });
+  let index = 1;
+  let stop = false;
+  const savers = Array.from({ length: 8 }, async () => {
+    while (!stop) await wal.save(null, [entry(index++, 1)]);
+  });
+  // If the flush loop kept the event loop to itself, this timer would never fire.
+  await new Promise<void>((resolve) => setTimeout(resolve, 20));
+  stop = true;
+  await Promise.all(savers);
+  assert.ok(wal.stats.batches >= 1);
+  await wal.close();
+});
