@@ -97,15 +97,7 @@ export class RaftNode {
   }
 
   private proposeEntries(entries: Entry[]): boolean {
-    const r = this.raft;
-    if (r.state === StateType.Leader) {
-      const before = r.raftLog.lastIndex();
-      r.step(newMessage({ type: MessageType.Prop, from: r.id, entries }));
-      return r.raftLog.lastIndex() > before;
-    }
-    if (r.state !== StateType.Follower || r.lead === 0n) return false;
-    r.step(newMessage({ type: MessageType.Prop, from: r.id, entries }));
-    return true;
+    return this.raft.proposeOwned(entries);
   }
 
   /**

@@ -540,7 +540,7 @@ export class Raft {
         for (const [id, pr] of this.trk.progress) if (id !== this.id) pr.recentActive = false;
         return true;
       case MessageType.Prop:
-        return this.leaderPropose(m);
+        return this.leaderPropose(m, false);
       case MessageType.ReadIndex:
         if (!this.committedEntryInCurrentTerm()) {
           this.pendingReadIndexMessages.push(m);
@@ -598,28 +598,48 @@ export class Raft {
     return true;
   }
 
-  private leaderPropose(m: Message): boolean {
+  /**
+   * Appends a proposal on the leader. Entries are stamped with term and index in place, so unless
+   * the caller hands over fresh objects (`owned`), they are copied first: a proposal that travelled
+   * through the network may be delivered more than once, and must not alter entries already logged.
+   */
+  private leaderPropose(m: Message, owned: boolean): boolean {
     if (m.entries.length === 0) throw new Error('stepped empty proposal');
     const self = this.trk.progress.get(this.id);
     if (!self || self.isLearner) return false; // removed from the cluster
     if (this.leadTransferee !== 0n) return false; // a transfer is in progress
-    if (m.from !== this.id && m.from !== 0n) {
-      // A forwarded proposal may arrive more than once; the log must own its entry objects.
-      m = { ...m, entries: m.entries.map((e) => ({ term: 0, index: 0, type: e.type, data: e.data })) };
-    }
-    for (let i = 0; i < m.entries.length; i++) {
-      const e = m.entries[i]!;
+    const src = m.entries;
+    const ents: Entry[] = owned ? src : new Array<Entry>(src.length);
+    if (!owned) for (let i = 0; i < src.length; i++) ents[i] = { term: 0, index: 0, type: src[i]!.type, data: src[i]!.data };
+    for (let i = 0; i < ents.length; i++) {
+      const e = ents[i]!;
       if (e.type !== EntryType.ConfChange) continue;
       if (this.pendingConfIndex > this.raftLog.applied) {
         // Only one membership change at a time: this one becomes a no-op.
-        m.entries[i] = { term: 0, index: 0, type: EntryType.Normal, data: emptyData };
+        ents[i] = { term: 0, index: 0, type: EntryType.Normal, data: emptyData };
       } else {
         this.pendingConfIndex = this.raftLog.lastIndex() + i + 1;
       }
     }
-    this.appendEntries(m.entries);
+    this.appendEntries(ents);
     this.broadcastPending = true;
     return true;
+  }
+
+  /**
+   * Proposes entries created by the caller for this call only (the RaftNode face does so). On a
+   * leader they are appended as they are; elsewhere they are forwarded like any proposal.
+   */
+  proposeOwned(entries: Entry[]): boolean {
+    if (this.state === StateType.Leader) return this.leaderPropose(newMessage({ type: MessageType.Prop, from: this.id, entries }), true);
+    if (this.state !== StateType.Follower || this.lead === 0n) return false;
+    this.forward(newMessage({ type: MessageType.Prop, from: this.id, entries }));
+    return true;
+  }
+
+  /** Sends a request on to the leader; received messages are never modified (they may be duplicates). */
+  private forward(m: Message): void {
+    this.send({ ...m, to: this.lead });
   }
 
   private leaderHandleAppResp(m: Message, pr: Progress): void {
@@ -734,8 +754,7 @@ export class Raft {
     switch (m.type) {
       case MessageType.Prop:
         if (this.lead === 0n) return false;
-        m.to = this.lead;
-        this.send(m);
+        this.forward(m);
         return true;
       case MessageType.App:
         this.electionElapsed = 0;
@@ -754,8 +773,7 @@ export class Raft {
         return true;
       case MessageType.TransferLeader:
         if (this.lead === 0n) return false;
-        m.to = this.lead;
-        this.send(m);
+        this.forward(m);
         return true;
       case MessageType.TimeoutNow:
         // Transfers skip the pre-vote: the leader asked for this election.
@@ -763,8 +781,7 @@ export class Raft {
         return true;
       case MessageType.ReadIndex:
         if (this.lead === 0n) return false;
-        m.to = this.lead;
-        this.send(m);
+        this.forward(m);
         return true;
       case MessageType.ReadIndexResp:
         this.readStates.push({ index: m.index, requestCtx: m.context ?? emptyData });

@@ -201,3 +201,30 @@ test('a stale append (below the commit index) is answered with the commit index'
   assert.equal(resp!.reject, false);
   assert.equal(resp!.index, 2);
 });
+
+test('a proposal delivered twice (a duplicated forward) is logged twice without corrupting the log', () => {
+  const r = newTestRaft(1, [1, 2]);
+  r.becomeCandidate();
+  r.becomeLeader();
+  // 1 forwarded this proposal while it was a follower; it comes back (twice) now that 1 leads.
+  const entries: Entry[] = [{ term: 0, index: 0, type: 0, data: enc('dup') }];
+  const m = msg(MessageType.Prop, 1, 1, { entries });
+  r.step(m);
+  r.step(m);
+  const logged = r.raftLog.entries(1, Infinity);
+  assert.deepEqual(logged.map((e) => [e.index, e.term]), [[1, 1], [2, 1], [3, 1]]);
+  assert.equal(entries[0]!.index, 0); // the message's own entry objects are never stamped
+  assert.notEqual(logged[1], logged[2]);
+});
+
+test('forwarding does not modify the received message', () => {
+  const nt = TestNetwork.of(3);
+  nt.elect(1);
+  const f = nt.get(2);
+  const m = msg(MessageType.Prop, 3, 2, { entries: [{ term: 0, index: 0, type: 0, data: enc('x') }] });
+  f.step(m);
+  const out = readMessages(f).filter((x) => x.type === MessageType.Prop);
+  assert.equal(out.length, 1);
+  assert.equal(out[0]!.to, 1n);
+  assert.equal(m.to, 2n);
+});
