@@ -5,6 +5,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+import { handleAuth } from './auth-handler.js';
 import { KeysHandler } from './keys-handler.js';
 import { MembersHandler } from './members-handler.js';
 import { ClientMetrics } from './metrics.js';
@@ -150,13 +151,10 @@ export class ClientHandler {
         return this.metricsText(res, headers);
       case '/debug/vars':
         return this.debugVars(res, headers);
-      case '/v2/auth/enable':
-        if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
-        headers.push('Content-Type', APPLICATION_JSON, 'X-Etcd-Cluster-Id', this.face.clusterId);
-        return sendBody(res, 200, headers, '{"enabled":false}');
       default:
         break;
     }
+    if (path.startsWith('/v2/auth/') && handleAuth(res, method, path, this.face.clusterId, headers)) return;
     if (path === '/v2/members' || path.startsWith('/v2/members/')) {
       this.members.handle(req, res, method, path.slice('/v2/members'.length).replace(/^\//, ''), headers);
       return;
@@ -303,6 +301,9 @@ function allowedMethods(path: string): string | null {
     case '/v2/stats/self':
     case '/v2/stats/leader':
     case '/v2/auth/enable':
+      return 'GET,PUT,DELETE';
+    case '/v2/auth/users':
+    case '/v2/auth/roles':
       return 'GET';
     case '/v2/machines':
     case '/v2/leader':

@@ -210,6 +210,9 @@ describe('client handler', () => {
     assert.equal((await send('GET', '/v2/leader')).body, face.peerURL);
     assert.equal((await send('GET', '/v2/members/leader')).status, 200);
     assert.equal((await send('GET', '/v2/nothing')).body, '404 page not found\n');
+    assert.equal((await send('GET', '/v2/auth/enable')).body, '{"enabled":false}');
+    assert.equal((await send('GET', '/v2/auth/users')).body, '{"users":null}');
+    assert.equal((await send('GET', '/v2/auth/roles/guest')).status, 404);
     const self = JSON.parse((await send('GET', '/v2/stats/self')).body);
     assert.equal(self.state, 'StateLeader');
     const metrics = await send('GET', '/metrics');
