@@ -197,6 +197,8 @@ export class Cluster {
   readonly members: ClusterMember[] = [];
   private nextOrdinal = 0;
   private stopped = false;
+  /** Set by preserve(): stop() leaves the data and logs on disk. */
+  private preserved = false;
 
   private constructor(
     readonly options: ClusterOptions,
@@ -509,6 +511,11 @@ export class Cluster {
     m.removed = true;
   }
 
+  /** Keeps the data and log directory (rootDir) when the cluster stops, e.g. after a failure. */
+  preserve(): void {
+    this.preserved = true;
+  }
+
   /** Stops every process and proxy (SIGKILL, bounded) and removes the data unless kept. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -524,6 +531,6 @@ export class Cluster {
         await m.proxy.close();
       }),
     );
-    if (!(this.options.keep ?? false) && process.env.CLUSTER_KEEP !== '1') rmSync(this.rootDir, { recursive: true, force: true });
+    if (!this.preserved && !(this.options.keep ?? false) && process.env.CLUSTER_KEEP !== '1') rmSync(this.rootDir, { recursive: true, force: true });
   }
 }
