@@ -284,28 +284,32 @@ export class Transport {
       this.refuse(req, res, 413, 'snapshot too large');
       return;
     }
+    // With a declared length the body is copied into its place as it arrives: one buffer, one copy.
+    let body: Buffer | null = Number.isFinite(declared) ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
-      size += chunk.length;
-      if (size > this.maxSnapshotBytes) {
+      if (size + chunk.length > (body ? body.length : this.maxSnapshotBytes)) {
         failed = true;
-        this.log(`rafthttp: refused a snapshot from ${idToHex(from)}: over the ${this.maxSnapshotBytes}-byte limit`);
+        this.log(`rafthttp: refused a snapshot from ${idToHex(from)}: longer than ${body ? 'declared' : 'the limit'}`);
         this.refuse(req, res, 413, 'snapshot too large');
         return;
       }
-      chunks.push(chunk);
+      if (body) chunk.copy(body, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     });
     req.on('end', () => {
       if (failed) return;
       this.counters.recvBytes += size;
       const peer = this.peers.get(from);
       if (peer) peer.lastHeard = this.now();
+      if (!body) body = Buffer.concat(chunks, size);
       let m: Message;
       try {
-        m = decodeMessage(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+        m = decodeMessage(body.subarray(0, size));
       } catch (err) {
         this.log(`rafthttp: bad snapshot from ${idToHex(from)}: ${(err as Error).message}`);
         this.refuse(req, res, 400, 'bad snapshot message');
