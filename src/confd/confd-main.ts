@@ -262,8 +262,13 @@ async function monitorResource(r: TemplateResource, ctx: ProcessorContext, stop:
   const keys = fetchKeys(r);
   let afterIndex = 0;
   let first = true;
+  let retryFetch = false;
   while (!stop.aborted) {
-    if (!first) {
+    if (retryFetch) {
+      // The last fetch never reached the backend: try again rather than wait for a change.
+      await sleep(WATCH_RETRY_MS, stop);
+      if (stop.aborted) return;
+    } else if (!first) {
       try {
         const w = await ctx.store.watchPrefix(r.prefix, keys, afterIndex, stop);
         if (stop.aborted) return;
@@ -275,6 +280,7 @@ async function monitorResource(r: TemplateResource, ctx: ProcessorContext, stop:
       }
     }
     first = false;
+    retryFetch = false;
     try {
       const outcome = await processResource(r, ctx);
       if (outcome.fetchIndex > 0) afterIndex = outcome.fetchIndex;
@@ -282,6 +288,7 @@ async function monitorResource(r: TemplateResource, ctx: ProcessorContext, stop:
       if (!(e instanceof ProcessError)) throw e;
       ctx.log.error(e.message);
       if (e.fetchIndex !== undefined && e.fetchIndex > 0) afterIndex = e.fetchIndex;
+      retryFetch = e.backendUnreachable;
     }
   }
 }

@@ -47,6 +47,8 @@ export class ProcessError extends Error {
     message: string,
     /** Store index the failure was observed at, when known. */
     readonly fetchIndex?: number,
+    /** The backend could not be reached (no index known): worth retrying without waiting for a change. */
+    readonly backendUnreachable = false,
   ) {
     super(message);
   }
@@ -142,7 +144,8 @@ export async function processResource(r: TemplateResource, ctx: ProcessorContext
     values = fetched.values;
     fetchIndex = fetched.index;
   } catch (e) {
-    throw new ProcessError((e as Error).message, e instanceof BackendError ? e.index : undefined);
+    const backend = e instanceof BackendError ? e : undefined;
+    throw new ProcessError((e as Error).message, backend?.index, backend?.unreachable ?? false);
   }
   const store = new MemKV();
   store.replaceAll([...values].map(([k, v]) => [storeKey(r.prefix, k), v] as const));

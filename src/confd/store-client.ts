@@ -28,8 +28,11 @@ export class BackendError extends Error {
   override readonly name = 'BackendError';
   /** The store index the failure was observed at, when the backend said (etcd errors carry one). */
   readonly index: number | undefined;
-  constructor(message: string, index?: number) {
+  /** True when the backend could not be reached at all (worth retrying without waiting for a change). */
+  readonly unreachable: boolean;
+  constructor(message: string, index?: number, unreachable = false) {
     super(message);
     this.index = index;
+    this.unreachable = unreachable;
   }
 }

@@ -144,3 +144,34 @@ test('watch mode: 200 quick changes, reloads, and changes made while confd is do
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test('watch mode: etcd unreachable at start, rendered once it is back, without any key change', { timeout: 120_000 }, async () => {
+  const etcd = await startEtcd({ impl: IMPL });
+  const client = new EtcdClient({ endpoints: [etcd.clientURL] });
+  const work = mkdtempSync(join(tmpdir(), 'confd-watch-down-'));
+  let confd: ConfdProcess | undefined;
+  try {
+    const confdir = join(work, 'confdir');
+    mkdirSync(join(confdir, 'conf.d'), { recursive: true });
+    mkdirSync(join(confdir, 'templates'));
+    mkdirSync(join(work, 'out'));
+    writeFileSync(join(confdir, 'templates', 'a.tmpl'), 'v={{getv "/k"}}\n');
+    writeFileSync(join(confdir, 'conf.d', 'a.toml'), '[template]\nsrc = "a.tmpl"\ndest = "out/a.conf"\nprefix = "/down"\nkeys = ["/k"]\n');
+    await client.set('/down/k', 'before');
+    await etcd.kill9();
+    confd = new ConfdProcess(['-watch', '-backend', 'etcd', '-node', etcd.clientURL, '-confdir', confdir, '-config-file', join(work, 'none.toml')], work);
+    await confd.waitFor(/ERROR .*(unavailable|refused)/, 0);
+    await etcd.restart();
+    await confd.waitFor(/Target config out\/a\.conf has been updated/, 0, 30_000);
+    assert.equal(readFileSync(join(work, 'out', 'a.conf'), 'utf8'), 'v=before\n');
+    const m = confd.mark();
+    await client.set('/down/k', 'after');
+    await confd.waitFor(/has been updated/, m);
+    assert.equal(readFileSync(join(work, 'out', 'a.conf'), 'utf8'), 'v=after\n');
+  } finally {
+    if (confd) await confd.stop();
+    client.close();
+    await etcd.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+});

@@ -50,7 +50,8 @@ export class EtcdBackend implements StoreClient {
         walk(r.node, values);
         index = index === 0 ? r.etcdIndex : Math.min(index, r.etcdIndex);
       } catch (e) {
-        throw new BackendError(describeBackendError(e), e instanceof EtcdError && e.index > 0 ? e.index : undefined);
+        if (e instanceof EtcdError) throw new BackendError(e.describe(), e.index > 0 ? e.index : undefined);
+        throw new BackendError(describeBackendError(e), undefined, true);
       }
     }
     return { values, index };
