@@ -10,6 +10,8 @@ import { ServerLog } from '../etcdserver/server-log.js';
 import { WalError } from '../wal/index.js';
 import { ClientHandler } from '../api/v2http/client-handler.js';
 import { createPeerHandler } from '../api/peer-handler.js';
+import { Transport } from '../rafthttp/index.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const ETCD_VERSION = '3.4.23';
 
@@ -31,29 +33,36 @@ async function main(argv: string[]): Promise<number> {
   const { config } = command;
   const log = new ServerLog();
   for (const w of command.warnings) log.warn('etcdmain', w);
-  if (config.initialCluster.size > 1) {
-    log.fatal('etcdmain', `a cluster of ${config.initialCluster.size} members is not supported yet; start a single member`);
-    return 1;
-  }
 
-  let server: EtcdServer;
-  try {
-    server = await EtcdServer.start(config, { log });
-  } catch (err) {
-    if (err instanceof WalError) {
-      log.fatal('etcdserver', `cannot open the data dir ${config.dataDir}: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
-  const clientHandler = new ClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
-  const peerHandler = { serve: createPeerHandler(server) };
   const listeners: Listener[] = [];
+  let server: EtcdServer | null = null;
   const shutdown = async (code: number) => {
     await Promise.all(listeners.map(closeListener));
-    await server.stop();
+    await server?.stop();
     process.exit(code);
   };
+  try {
+    server = await EtcdServer.start(config, {
+      log,
+      transport: ({ memberId, clusterId, receiver }) => new Transport({
+        memberId, clusterId, receiver,
+        tls: config.peerTls.certFile ? config.peerTls : undefined,
+        log: (line) => log.warn('rafthttp', line),
+      }),
+      onRemoved: () => {
+        log.warn('etcdmain', 'the member has been permanently removed from the cluster; exiting');
+        void shutdown(0);
+      },
+    });
+  } catch (err) {
+    const what = err instanceof WalError ? `cannot open the data dir ${config.dataDir}: ` : '';
+    log.fatal('etcdmain', `${what}${(err as Error).message}`);
+    return 1;
+  }
+  const clientHandler = new ClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
+  const servePeerApi = createPeerHandler(server);
+  const transport = server.peerTransport();
+  const peerHandler = { serve: (req: IncomingMessage, res: ServerResponse) => { if (!transport.handle(req, res)) servePeerApi(req, res); } };
   try {
     for (const url of config.listenPeerUrls) {
       const l = createListener(url, config.peerTls, peerHandler);

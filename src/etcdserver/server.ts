@@ -1,35 +1,55 @@
 /**
- * The etcd server on one member: every write becomes an entry of the write-ahead log, is made
- * durable (group commit: the entries proposed in one turn of the event loop share one fsync), and
- * only then is applied to the store and answered. Restart = newest valid snapshot + WAL replay.
- * TTL expiry is driven by `sync` entries carrying this member's clock, so a replayed log expires
- * the same keys at the same index.
+ * The etcd server on one member: the v2 store replicated by the Raft core. A single node is a
+ * one-member Raft group; there is no other code path.
+ *
+ * Every write becomes a log entry. The loop hands the Raft core what arrived (peer messages,
+ * proposals, ticks, read requests), then handles each `Ready`: the leader sends its appends at once,
+ * entries and hard state are made durable in the write-ahead log (one fsync for everything gathered
+ * meanwhile), followers send after that, committed entries are applied to the store and answered.
+ * Quorum reads use ReadIndex. TTL expiry is driven by `sync` entries carrying the leader's clock, so
+ * every member expires the same keys at the same index.
  */
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
-import { Wal, type HardState, type WalEntry } from '../wal/index.js';
+import { Wal } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
-import type { LeaderStatsFacts, MemberInfo, SelfStatsFacts, ServerFace } from '../api/v2http/server-face.js';
+import {
+  ConfChangeType,
+  EntryType,
+  MemoryStorage,
+  RaftNode,
+  StateType,
+  decodeConfChange,
+  encodeConfChange,
+  type ConfState,
+  type Entry,
+  type Message,
+  type Ready,
+  type Snapshot,
+} from '../raft/index.js';
+import { MembershipError, type LeaderStatsFacts, type MemberInfo, type MembershipFace, type SelfStatsFacts, type ServerFace } from '../api/v2http/server-face.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, rfc3339Nano, type Clock } from './clock.js';
 import { goDuration } from './go-duration.js';
 import { clusterIdFor, idToHex, memberIdFor } from './member-id.js';
-import { decodeRequest, encodeRequest } from './request-codec.js';
+import { Membership, type MemberAttributes } from './membership.js';
+import { EntryKind, decodeMemberAttributes, decodeServerRequest, encodeMemberAttributes, encodeServerRequest } from './entry-codec.js';
+import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
+import { RequestWaits } from './request-waits.js';
+import type { PeerTransport, PeerTransportFactory, RaftReceiver } from './peer-transport.js';
 import { ServerLog } from './server-log.js';
 
-/** How often the server looks for TTL keys that are due (etcd v2 syncs every 500 ms). */
+/** How often the leader looks for TTL keys that are due (etcd v2 syncs every 500 ms). */
 const SYNC_INTERVAL_MS = 500;
+/** Entries kept in memory behind a snapshot so slow followers can catch up without a snapshot. */
+const CATCH_UP_ENTRIES = 5000;
+/** How often a member retries publishing its name and client URLs until they are applied. */
+const PUBLISH_RETRY_MS = 1000;
 
-interface Waiter {
-  readonly index: number;
-  readonly req: StoreRequest;
-  readonly resolve: (result: StoreEvent | StoreEvent[]) => void;
-  readonly reject: (err: Error) => void;
-}
-
+/** What the write-ahead log's metadata records about this member. */
 interface Identity {
   readonly memberId: string;
   readonly clusterId: string;
@@ -37,180 +57,586 @@ interface Identity {
   readonly peerURLs: readonly string[];
 }
 
+interface ReadBatch {
+  readonly ctx: Uint8Array;
+  readonly waiters: { resolve: () => void; reject: (err: Error) => void }[];
+  /** Known once the leader answered: the batch is served when applied reaches it. */
+  index: number | null;
+  requestedAt: number;
+}
+
 export interface ServerOptions {
   readonly clock?: Clock;
   readonly log?: ServerLog;
+  readonly transport: PeerTransportFactory;
+  /** Peers' member lists for joining an existing cluster (GET <peer>/members); injected for tests. */
+  readonly fetchMembers?: (peerURL: string) => Promise<{ clusterId: string; members: { id: string; name: string; peerURLs: string[]; clientURLs: string[] }[] }>;
+  /** Called when this member has been removed from the cluster. */
+  readonly onRemoved?: () => void;
+  readonly random?: () => number;
+}
+
+interface Boot {
+  readonly identity: Identity;
+  readonly wal: Wal;
+  readonly storage: MemoryStorage;
+  readonly store: Store;
+  readonly membership: Membership;
+  readonly applied: number;
+  readonly snapshotIndex: number;
+  readonly confState: ConfState;
+  /** Index the member must have applied before it serves reads after a restart. */
+  readonly replayTo: number;
+}
+
+function timeoutError(index: number): EtcdError {
+  return new EtcdError(300, 'etcdserver: request timed out', index);
 }
 
 export class EtcdServer implements ServerFace {
   readonly memberId: string;
   readonly clusterId: string;
+  store: Store;
+  private readonly id: bigint;
   private readonly clock: Clock;
   private readonly log: ServerLog;
+  private readonly node: RaftNode;
+  private readonly storage: MemoryStorage;
+  private readonly wal: Wal;
+  private readonly snapshotter: Snapshotter;
+  private readonly transport: PeerTransport;
+  private cluster: Membership;
+  /** Membership changes for `/v2/members`. */
+  readonly membership: MembershipFace = {
+    addMember: (peerURLs) => this.addMember(peerURLs),
+    removeMember: (id) => this.removeMember(id),
+    updateMember: (id, peerURLs) => this.updateMember(id, peerURLs),
+  };
+  private confState: ConfState;
+  private readonly requestTimeoutMs: number;
   private readonly startedAt: number;
-  private term: number;
-  private lastIndex: number;
+  private leaderSince = 0;
+
   private appliedIndex: number;
   private snapshotIndex: number;
-  private batch: Waiter[] = [];
-  private flushScheduled = false;
+  private readonly waits = new RequestWaits<StoreEvent | StoreEvent[] | null>();
+  private nextRequestId: bigint;
+
+  private inbox: Message[] = [];
+  private proposals: Uint8Array[] = [];
+  private pendingTicks = 0;
+  private inReady = false;
+  private pumpScheduled = false;
+  private readBatch: ReadBatch | null = null;
+  private readsInFlight: ReadBatch[] = [];
+  private readCounter = 0n;
   private syncInFlight = false;
   private snapshotting = false;
+  private published = false;
+  private publishInFlight = false;
   private stopped = false;
-  private syncTimer: NodeJS.Timeout | null = null;
-  private writeChain: Promise<void> = Promise.resolve();
+  private removed = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readyDone: Promise<void> = Promise.resolve();
+  private replayWaiters: (() => void)[] = [];
+  private readonly replayTo: number;
 
   private constructor(
-    readonly store: Store,
-    private readonly wal: Wal,
-    private readonly snapshotter: Snapshotter,
     private readonly config: ServerConfig,
-    private readonly identity: Identity,
-    state: { term: number; lastIndex: number; snapshotIndex: number },
-    options: ServerOptions,
+    boot: Boot,
+    snapshotter: Snapshotter,
+    private readonly options: ServerOptions,
   ) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? new ServerLog();
-    this.memberId = identity.memberId;
-    this.clusterId = identity.clusterId;
-    this.term = state.term;
-    this.lastIndex = state.lastIndex;
-    this.appliedIndex = state.lastIndex;
-    this.snapshotIndex = state.snapshotIndex;
+    this.memberId = boot.identity.memberId;
+    this.clusterId = boot.identity.clusterId;
+    this.id = BigInt('0x' + this.memberId);
+    this.store = boot.store;
+    this.cluster = boot.membership;
+    this.confState = boot.confState;
+    this.storage = boot.storage;
+    this.wal = boot.wal;
+    this.snapshotter = snapshotter;
+    this.appliedIndex = boot.applied;
+    this.snapshotIndex = boot.snapshotIndex;
+    this.replayTo = boot.replayTo;
+    this.requestTimeoutMs = 5000 + 2 * config.electionMs;
     this.startedAt = this.clock.now();
+    // Request IDs: the member's low 16 bits, then a counter seeded from the clock, so IDs of
+    // different members (and of this member before a restart) do not meet.
+    this.nextRequestId = ((this.id & 0xffffn) << 48n) | ((BigInt(this.clock.now()) & 0xffffffffffn) << 8n);
+    const random = options.random ?? Math.random;
+    const heartbeatTick = 1;
+    const electionTick = Math.max(2, Math.round(config.electionMs / config.heartbeatMs));
+    this.node = new RaftNode({
+      id: this.id,
+      electionTick,
+      heartbeatTick,
+      storage: this.storage,
+      random: { intn: (n: number) => Math.floor(random() * n) },
+      applied: boot.applied,
+      checkQuorum: true,
+      preVote: true,
+      maxSizePerMsg: 1024 * 1024,
+      maxInflightMsgs: 256,
+    });
+    const receiver: RaftReceiver = {
+      process: (msg) => { this.inbox.push(msg); this.schedulePump(); },
+      reportUnreachable: (peer) => { this.inbox.push({ ...unreachableMessage(peer) }); this.schedulePump(); },
+      reportSnapshot: (peer, ok) => { this.snapshotReports.push([peer, ok]); this.schedulePump(); },
+    };
+    this.transport = options.transport({ memberId: this.id, clusterId: BigInt('0x' + this.clusterId), receiver });
+    for (const m of this.cluster.list()) {
+      if (m.id !== this.id) this.transport.addPeer(m.id, m.peerURLs);
+    }
   }
 
-  /** Opens (or creates) the data dir, replays it, and starts the expiry timer. */
-  static async start(config: ServerConfig, options: ServerOptions = {}): Promise<EtcdServer> {
+  private snapshotReports: [bigint, boolean][] = [];
+
+  /** Opens (or creates) the data dir, replays it, and starts the Raft loop. */
+  static async start(config: ServerConfig, options: ServerOptions): Promise<EtcdServer> {
     const log = options.log ?? new ServerLog();
     const memberDir = join(config.dataDir, 'member');
     const walDir = config.walDir ?? join(memberDir, 'wal');
     const snapDir = join(memberDir, 'snap');
     mkdirSync(snapDir, { recursive: true });
     const snapshotter = new Snapshotter(snapDir);
-    const walOptions = {};
-
-    if (!Wal.exists(walDir)) {
-      const peerURLs = config.initialAdvertisePeerUrls.map((u) => u.toString().replace(/\/$/, ''));
-      const id = memberIdFor(peerURLs, config.initialClusterToken);
-      const identity: Identity = {
-        memberId: idToHex(id),
-        clusterId: idToHex(clusterIdFor([id])),
-        name: config.name,
-        peerURLs,
-      };
-      mkdirSync(walDir, { recursive: true });
-      const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)), walOptions);
-      const term = 1;
-      await wal.save({ term, vote: id, commit: 0 }, []);
-      log.info('etcdserver', `starting member ${identity.memberId} in cluster ${identity.clusterId}`);
-      const server = new EtcdServer(new Store(), wal, snapshotter, config, identity, { term, lastIndex: 0, snapshotIndex: 0 }, { ...options, log });
-      server.startTimers();
-      return server;
+    let boot: Boot;
+    if (Wal.exists(walDir)) {
+      boot = await restartMember(walDir, snapshotter, log);
+    } else if (config.initialClusterState === 'existing') {
+      boot = await joinCluster(config, walDir, options, log);
+    } else {
+      boot = await bootstrapCluster(config, walDir, log);
     }
-
-    const loaded = await snapshotter.loadNewest();
-    for (const b of loaded.broken) log.warn('etcdserver', `skipped damaged snapshot ${b.file}: ${b.reason}`);
-    const snap = loaded.snapshot;
-    const store = snap ? Store.recover(snap.data) : new Store();
-    const marker = snap ? { index: snap.index, term: snap.term } : { index: 0, term: 0 };
-    const opened = await Wal.open(walDir, marker, walOptions);
-    const identity = JSON.parse(Buffer.from(opened.metadata).toString('utf8')) as Identity;
-    let lastIndex = marker.index;
-    for (const entry of opened.entries) {
-      if (entry.index <= marker.index) continue;
-      lastIndex = entry.index;
-      if (entry.type !== 0 || entry.data.length === 0) continue;
-      try {
-        store.apply(decodeRequest(entry.data));
-      } catch (err) {
-        if (!(err instanceof EtcdError)) throw err;
-      }
-    }
-    // A restarted single member wins the next term at once, as Raft would elect it.
-    const term = Math.max(opened.hardState?.term ?? 0, marker.term) + 1;
-    await opened.wal.save({ term, vote: BigInt('0x' + identity.memberId), commit: lastIndex }, []);
-    log.info('etcdserver', `restarted member ${identity.memberId} in cluster ${identity.clusterId} at commit index ${lastIndex}`);
-    const server = new EtcdServer(store, opened.wal, snapshotter, config, identity, { term, lastIndex, snapshotIndex: marker.index }, { ...options, log });
-    server.startTimers();
+    const server = new EtcdServer(config, boot, snapshotter, { ...options, log });
+    await server.run();
     return server;
   }
 
-  private startTimers(): void {
-    this.syncTimer = setInterval(() => this.maybeSync(), SYNC_INTERVAL_MS);
-    this.syncTimer.unref();
+  /** Starts ticking; resolves once the member has replayed what its log had committed. */
+  private async run(): Promise<void> {
+    this.timers.push(setInterval(() => { this.pendingTicks++; this.schedulePump(); }, this.config.heartbeatMs));
+    this.timers.push(setInterval(() => this.maybeSync(), SYNC_INTERVAL_MS));
+    this.timers.push(setInterval(() => this.maybePublish(), PUBLISH_RETRY_MS));
+    // The timers hold the process open until stop(): a member keeps running without clients.
+    this.schedulePump();
+    const ready = new Promise<void>((resolve) => {
+      this.replayWaiters.push(resolve);
+      this.checkReplayed();
+    });
+    await ready;
+    this.log.info('etcdserver', `member ${this.memberId} ready to serve (applied index ${this.appliedIndex})`);
   }
 
-  /** Proposes a `sync` entry when some TTL is due; at most one in flight. */
-  private maybeSync(): void {
-    if (this.syncInFlight || this.stopped) return;
-    const due = this.store.nextExpiration();
-    const now = this.clock.now();
-    if (due === null || due > now) return;
-    this.syncInFlight = true;
-    this.submit({ op: 'sync', time: now })
-      .catch(() => undefined)
-      .finally(() => { this.syncInFlight = false; });
+  private checkReplayed(): void {
+    if (this.replayWaiters.length === 0) return;
+    const alone = this.isAlone();
+    // Alone, this member can commit everything in its log itself: wait until it has, so no
+    // acknowledged write is missing from the first read.
+    const target = alone ? Math.max(this.replayTo, this.storage.lastIndex()) : this.replayTo;
+    if (this.appliedIndex >= target && (!alone || (this.node.raft.state === StateType.Leader && this.published))) {
+      const waiters = this.replayWaiters;
+      this.replayWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 
-  propose(req: WriteRequest): Promise<StoreEvent> {
-    return this.submit(req) as Promise<StoreEvent>;
+  private isAlone(): boolean {
+    return this.confState.voters.length === 1 && this.confState.voters[0] === this.id;
   }
 
-  /** Appends a request to the log; resolves with what applying it gave once it is durable and applied. */
-  private submit(req: StoreRequest): Promise<StoreEvent | StoreEvent[]> {
-    if (this.stopped) return Promise.reject(new EtcdError(300, 'etcdserver: server stopped', this.store.index));
-    return new Promise<StoreEvent | StoreEvent[]>((resolve, reject) => {
-      this.batch.push({ index: ++this.lastIndex, req, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.stopped) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
     });
   }
 
-  /** Writes the batch gathered in this turn of the event loop; applies and answers it once durable. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const waiters = this.batch;
-    if (waiters.length === 0) return;
-    this.batch = [];
-    const entries: WalEntry[] = waiters.map((w) => ({ term: this.term, index: w.index, type: 0, data: encodeRequest(w.req) }));
-    const hardState: HardState = { term: this.term, vote: BigInt('0x' + this.memberId), commit: waiters[waiters.length - 1]!.index };
-    const saved = this.wal.save(hardState, entries);
-    this.writeChain = saved.then(
-      () => this.applyBatch(waiters),
+  /** Feeds the Raft core what arrived, then handles its Ready (one at a time). */
+  private pump(): void {
+    if (this.inReady || this.stopped) return;
+    const node = this.node;
+    if (this.inbox.length > 0) {
+      const msgs = this.inbox;
+      this.inbox = [];
+      for (const m of msgs) {
+        if (m.type === UNREACHABLE) node.reportUnreachable(m.from);
+        else node.step(m);
+      }
+    }
+    if (this.snapshotReports.length > 0) {
+      for (const [peer, ok] of this.snapshotReports) node.reportSnapshot(peer, ok);
+      this.snapshotReports = [];
+    }
+    while (this.pendingTicks > 0) {
+      this.pendingTicks--;
+      node.tick();
+      this.onTick();
+    }
+    if (this.proposals.length > 0 && node.raft.lead !== 0n) {
+      const datas = this.proposals;
+      this.proposals = [];
+      if (!node.proposeMany(datas)) this.proposals = datas.concat(this.proposals);
+    }
+    if (this.readBatch && node.raft.lead !== 0n) {
+      const batch = this.readBatch;
+      this.readBatch = null;
+      batch.requestedAt = this.clock.now();
+      this.readsInFlight.push(batch);
+      node.readIndex(batch.ctx);
+    }
+    if (!node.hasReady()) return;
+    this.inReady = true;
+    const rd = node.ready();
+    this.readyDone = this.handleReady(rd).then(
+      () => {
+        node.advance();
+        this.inReady = false;
+        this.afterAdvance();
+        this.schedulePump();
+      },
       (err: unknown) => this.fatal(err),
     );
   }
 
-  private applyBatch(waiters: Waiter[]): void {
-    for (const w of waiters) {
-      let ev: StoreEvent | StoreEvent[];
-      try {
-        ev = this.store.apply(w.req);
-      } catch (err) {
-        this.appliedIndex = w.index;
-        w.reject(err instanceof Error ? err : new Error(String(err)));
-        continue;
-      }
-      this.appliedIndex = w.index;
-      w.resolve(ev);
+  private onTick(): void {
+    // Reads whose ReadIndex request got lost (leader change) are asked again.
+    const now = this.clock.now();
+    const stale = this.readsInFlight.filter((b) => b.index === null && now - b.requestedAt > this.config.electionMs);
+    for (const b of stale) {
+      b.requestedAt = now;
+      this.node.readIndex(b.ctx);
     }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) {
+      if (rd.softState.state === StateType.Leader && this.leaderSince === 0) this.leaderSince = this.clock.now();
+      if (rd.softState.state !== StateType.Leader) this.leaderSince = 0;
+    }
+    const isLeader = this.node.raft.state === StateType.Leader;
+    if (isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
+    if (rd.snapshot) {
+      const s = rd.snapshot;
+      await this.snapshotter.save({ index: s.metadata.index, term: s.metadata.term, confState: toSnapConfState(s.metadata.confState), data: s.data });
+      await this.wal.saveSnapshot({ index: s.metadata.index, term: s.metadata.term });
+    }
+    if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
+      await this.wal.save(rd.hardState, rd.entries);
+    }
+    if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
+    if (rd.hardState) this.storage.setHardState(rd.hardState);
+    if (rd.entries.length > 0) this.storage.append(rd.entries);
+    if (!isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
+    if (rd.snapshot) this.applySnapshot(rd.snapshot);
+    for (const e of rd.committedEntries) this.applyEntry(e);
+    for (const rs of rd.readStates) {
+      const batch = this.readsInFlight.find((b) => Buffer.compare(Buffer.from(b.ctx), Buffer.from(rs.requestCtx)) === 0);
+      if (batch) batch.index = rs.index;
+    }
+    this.serveReads();
+  }
+
+  private afterAdvance(): void {
+    // A member alone in its configuration need not wait out an election timeout.
+    if (this.isAlone() && this.node.raft.state !== StateType.Leader && this.node.raft.lead === 0n) {
+      this.node.campaign();
+      this.schedulePump();
+    }
+    if (!this.published && !this.publishInFlight && this.node.raft.lead !== 0n) this.maybePublish();
+    this.checkReplayed();
     if (this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount) void this.snapshot();
   }
 
-  /** Saves the store as a snapshot at the applied index and releases the WAL before it. */
+  private applySnapshot(snap: Snapshot): void {
+    if (snap.metadata.index <= this.appliedIndex) return;
+    const { membership, store } = decodeSnapshotData(snap.data);
+    const before = new Set(this.cluster.ids());
+    this.store = Store.recover(store);
+    this.cluster = membership;
+    this.confState = snap.metadata.confState;
+    for (const m of membership.list()) {
+      if (m.id === this.id) continue;
+      if (before.has(m.id)) this.transport.updatePeer(m.id, m.peerURLs);
+      else this.transport.addPeer(m.id, m.peerURLs);
+      before.delete(m.id);
+    }
+    for (const gone of before) if (gone !== this.id) this.transport.removePeer(gone);
+    this.appliedIndex = snap.metadata.index;
+    this.snapshotIndex = snap.metadata.index;
+    this.log.info('etcdserver', `applied snapshot at index ${snap.metadata.index}`);
+  }
+
+  private applyEntry(e: Entry): void {
+    if (e.index <= this.appliedIndex) return;
+    if (e.type === EntryType.ConfChange) {
+      this.applyConfChange(e);
+    } else if (e.data.length > 0) {
+      let decoded;
+      try {
+        decoded = decodeServerRequest(e.data);
+      } catch (err) {
+        this.log.error('etcdserver', `skipping undecodable entry ${e.index}: ${(err as Error).message}`);
+        this.appliedIndex = e.index;
+        return;
+      }
+      if (decoded.kind === EntryKind.Store) {
+        let result: StoreEvent | StoreEvent[];
+        try {
+          result = this.store.apply(decoded.req);
+        } catch (err) {
+          this.appliedIndex = e.index;
+          this.waits.reject(decoded.id, err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        this.appliedIndex = e.index;
+        this.waits.resolve(decoded.id, result);
+        return;
+      }
+      const req = decoded.req;
+      this.cluster.publish(BigInt('0x' + req.memberId), req.name, req.clientURLs);
+      if (req.memberId === this.memberId) this.published = true;
+      this.appliedIndex = e.index;
+      this.waits.resolve(decoded.id, null);
+      return;
+    }
+    this.appliedIndex = e.index;
+  }
+
+  private applyConfChange(e: Entry): void {
+    const cc = decodeConfChange(e.data);
+    const attrs = decodeMemberAttributes(cc.context);
+    const reqId = confChangeRequestId(cc.context);
+    let refused: MembershipError | null = null;
+    if (cc.type === ConfChangeType.AddNode) {
+      if (this.cluster.isRemoved(cc.nodeId)) {
+        refused = new MembershipError(410, `Member permanently removed: ${idToHex(cc.nodeId)}`);
+      } else {
+        const known = this.cluster.has(cc.nodeId);
+        this.cluster.add(cc.nodeId, attrs);
+        if (cc.nodeId !== this.id) {
+          if (known) this.transport.updatePeer(cc.nodeId, attrs.peerURLs);
+          else this.transport.addPeer(cc.nodeId, attrs.peerURLs);
+        }
+        this.confState = this.node.applyConfChange(cc);
+      }
+    } else if (cc.type === ConfChangeType.RemoveNode) {
+      this.cluster.remove(cc.nodeId);
+      this.confState = this.node.applyConfChange(cc);
+      if (cc.nodeId === this.id) {
+        this.removed = true;
+        this.log.warn('etcdserver', 'this member has been permanently removed from the cluster');
+        setImmediate(() => this.options.onRemoved?.());
+      } else {
+        this.transport.removePeer(cc.nodeId);
+      }
+    } else {
+      this.confState = this.node.applyConfChange(cc);
+    }
+    this.appliedIndex = e.index;
+    if (reqId !== null) {
+      if (refused) this.waits.reject(reqId, refused);
+      else this.waits.resolve(reqId, null);
+    }
+  }
+
+  private serveReads(): void {
+    if (this.readsInFlight.length === 0) return;
+    const keep: ReadBatch[] = [];
+    for (const b of this.readsInFlight) {
+      if (b.index !== null && b.index <= this.appliedIndex) {
+        for (const w of b.waiters) w.resolve();
+      } else {
+        keep.push(b);
+      }
+    }
+    this.readsInFlight = keep;
+  }
+
+  /** Proposes a `sync` entry when some TTL is due; only the leader does, at most one in flight. */
+  private maybeSync(): void {
+    if (this.syncInFlight || this.stopped || this.node.raft.state !== StateType.Leader) return;
+    const due = this.store.nextExpiration();
+    const now = this.clock.now();
+    if (due === null || due > now) return;
+    this.syncInFlight = true;
+    this.submit(EntryKind.Store, { op: 'sync', time: now })
+      .catch(() => undefined)
+      .finally(() => { this.syncInFlight = false; });
+  }
+
+  /** Publishes this member's name and client URLs through the log until that is applied. */
+  private maybePublish(): void {
+    if (this.published || this.publishInFlight || this.stopped || this.removed || this.node.raft.lead === 0n) return;
+    const clientURLs = this.config.advertiseClientUrls.map((u) => u.href.replace(/\/$/, ''));
+    this.publishInFlight = true;
+    this.submit(EntryKind.Publish, { memberId: this.memberId, name: this.config.name, clientURLs })
+      .catch(() => undefined)
+      .finally(() => { this.publishInFlight = false; });
+  }
+
+  private newRequestId(): bigint {
+    this.nextRequestId = (this.nextRequestId + 1n) & 0xffffffffffffffffn;
+    return this.nextRequestId;
+  }
+
+  private submit(kind: number, payload: StoreRequest | object): Promise<StoreEvent | StoreEvent[] | null> {
+    if (this.stopped || this.removed) return Promise.reject(new EtcdError(300, 'etcdserver: server stopped', this.store.index));
+    const id = this.newRequestId();
+    const done = this.waits.register(id, this.requestTimeoutMs, () => timeoutError(this.store.index));
+    this.proposals.push(encodeServerRequest(kind, id, payload));
+    this.schedulePump();
+    return done;
+  }
+
+  propose(req: WriteRequest): Promise<StoreEvent> {
+    return this.submit(EntryKind.Store, req) as Promise<StoreEvent>;
+  }
+
+  readBarrier(): Promise<void> {
+    if (this.stopped) return Promise.reject(new EtcdError(300, 'etcdserver: server stopped', this.store.index));
+    return new Promise<void>((resolve, reject) => {
+      if (!this.readBatch) {
+        const ctx = Buffer.alloc(8);
+        ctx.writeBigUInt64BE(++this.readCounter);
+        this.readBatch = { ctx, waiters: [], index: null, requestedAt: 0 };
+      }
+      const batch = this.readBatch;
+      const timer = setTimeout(() => {
+        const i = batch.waiters.indexOf(waiter);
+        if (i >= 0) batch.waiters.splice(i, 1);
+        reject(timeoutError(this.store.index));
+      }, this.requestTimeoutMs);
+      timer.unref();
+      const waiter = {
+        resolve: () => { clearTimeout(timer); resolve(); },
+        reject: (err: Error) => { clearTimeout(timer); reject(err); },
+      };
+      batch.waiters.push(waiter);
+      this.schedulePump();
+    });
+  }
+
+  // ---- membership changes (the /v2/members API) ----
+
+  /** Adds a member with these peer URLs; resolves once the change is applied. */
+  async addMember(peerURLs: readonly string[]): Promise<MemberInfo> {
+    if (this.cluster.peerUrlOwner(peerURLs)) throw new MembershipError(409, 'membership: peerURL exists');
+    const id = memberIdFor(peerURLs, this.config.initialClusterToken, Math.floor(this.clock.now() / 1000));
+    if (this.cluster.has(id)) throw new MembershipError(409, 'membership: ID exists');
+    await this.proposeConfChange(ConfChangeType.AddNode, id, { name: '', peerURLs });
+    return { id: idToHex(id), name: '', peerURLs: [...peerURLs], clientURLs: [] };
+  }
+
+  async removeMember(idHex: string): Promise<void> {
+    const id = parseMemberId(idHex);
+    if (id === null) throw new MembershipError(404, `No such member: ${idHex}`);
+    if (this.cluster.isRemoved(id)) throw new MembershipError(410, `Member permanently removed: ${idHex}`);
+    if (!this.cluster.has(id)) throw new MembershipError(404, `No such member: ${idHex}`);
+    await this.proposeConfChange(ConfChangeType.RemoveNode, id, { name: '', peerURLs: [] });
+  }
+
+  async updateMember(idHex: string, peerURLs: readonly string[]): Promise<void> {
+    const id = parseMemberId(idHex);
+    if (id === null || !this.cluster.has(id)) {
+      if (id !== null && this.cluster.isRemoved(id)) throw new MembershipError(410, `Member permanently removed: ${idHex}`);
+      throw new MembershipError(404, `No such member: ${idHex}`);
+    }
+    if (this.cluster.peerUrlOwner(peerURLs, id)) throw new MembershipError(409, 'membership: peerURL exists');
+    const m = this.cluster.get(id)!;
+    await this.proposeConfChange(ConfChangeType.AddNode, id, { name: m.name, peerURLs });
+  }
+
+  private proposeConfChange(type: ConfChangeType, nodeId: bigint, attrs: MemberAttributes): Promise<void> {
+    if (this.stopped || this.removed) return Promise.reject(new MembershipError(500, 'Internal Server Error'));
+    const reqId = this.newRequestId();
+    const context = Buffer.from(JSON.stringify({ name: attrs.name, peerURLs: attrs.peerURLs, reqId: reqId.toString() }), 'utf8');
+    const done = this.waits.register(reqId, this.requestTimeoutMs, () => new MembershipError(500, 'Internal Server Error'));
+    const tryPropose = () => {
+      if (this.inReady || this.node.raft.lead === 0n) {
+        setTimeout(tryPropose, 10).unref();
+        return;
+      }
+      this.node.proposeConfChange({ type, nodeId, context });
+      this.schedulePump();
+    };
+    tryPropose();
+    return done.then(() => undefined);
+  }
+
+  // ---- facts for the HTTP layer ----
+
+  raftIndex(): number {
+    return this.node.raft.raftLog.committed;
+  }
+
+  raftTerm(): number {
+    return this.node.raft.term;
+  }
+
+  leaderId(): string | null {
+    const lead = this.node.raft.lead;
+    return lead === 0n ? null : idToHex(lead);
+  }
+
+  isLeader(): boolean {
+    return this.node.raft.state === StateType.Leader;
+  }
+
+  members(): readonly MemberInfo[] {
+    return this.cluster.info();
+  }
+
+  peerTransport(): PeerTransport {
+    return this.transport;
+  }
+
+  selfStats(): SelfStatsFacts {
+    const started = rfc3339Nano(this.startedAt);
+    const state = this.node.raft.state;
+    const counts = this.transport.stats();
+    const lead = this.node.raft.lead;
+    const leaderStart = this.leaderSince > 0 ? this.leaderSince : this.startedAt;
+    return {
+      name: this.config.name,
+      id: this.memberId,
+      state: state === StateType.Leader ? 'StateLeader' : state === StateType.Candidate ? 'StateCandidate'
+        : state === StateType.PreCandidate ? 'StatePreCandidate' : 'StateFollower',
+      startTime: started,
+      leaderInfo: {
+        leader: lead === 0n ? '' : idToHex(lead),
+        uptime: goDuration(this.clock.now() - leaderStart),
+        startTime: rfc3339Nano(leaderStart),
+      },
+      recvAppendRequestCnt: counts.recvAppendRequestCnt,
+      sendAppendRequestCnt: counts.sendAppendRequestCnt,
+    };
+  }
+
+  leaderStats(): LeaderStatsFacts | null {
+    if (this.node.raft.state !== StateType.Leader) return null;
+    const followers: Record<string, ReturnType<PeerTransport['followerStats']> extends Map<bigint, infer F> ? F : never> = {};
+    for (const [id, stats] of this.transport.followerStats()) followers[idToHex(id)] = stats;
+    return { leader: this.memberId, followers };
+  }
+
+  /** Saves the store as a snapshot at the applied index and compacts the log behind it. */
   private async snapshot(): Promise<void> {
-    if (this.snapshotting) return;
+    if (this.snapshotting || this.stopped) return;
     this.snapshotting = true;
     try {
       const index = this.appliedIndex;
-      const term = this.term;
-      const data = this.store.save();
-      await this.snapshotter.save({ index, term, data });
-      await this.wal.saveSnapshot({ index, term });
+      const data = encodeSnapshotData(this.cluster, this.store.save());
+      const snap = this.storage.createSnapshot(index, this.confState, data);
+      await this.snapshotter.save({ index, term: snap.metadata.term, confState: toSnapConfState(this.confState), data });
+      await this.wal.saveSnapshot({ index, term: snap.metadata.term });
       this.snapshotIndex = index;
+      const compactTo = index - CATCH_UP_ENTRIES;
+      if (compactTo > this.storage.firstIndex()) this.storage.compact(compactTo);
       await this.wal.releaseTo(index);
       await this.snapshotter.purge(5);
       this.log.info('etcdserver', `saved snapshot at index ${index}`);
@@ -226,60 +652,160 @@ export class EtcdServer implements ServerFace {
     process.exit(1);
   }
 
-  readBarrier(): Promise<void> {
-    // On one member every acknowledged write is already applied: the local store is current.
-    return Promise.resolve();
-  }
-
-  raftIndex(): number {
-    return this.appliedIndex;
-  }
-
-  raftTerm(): number {
-    return this.term;
-  }
-
-  leaderId(): string | null {
-    return this.memberId;
-  }
-
-  members(): readonly MemberInfo[] {
-    return [{
-      id: this.memberId,
-      name: this.identity.name,
-      peerURLs: this.identity.peerURLs,
-      clientURLs: this.config.advertiseClientUrls.map((u) => u.toString().replace(/\/$/, '')),
-    }];
-  }
-
-  selfStats(): SelfStatsFacts {
-    const started = rfc3339Nano(this.startedAt);
-    return {
-      name: this.identity.name,
-      id: this.memberId,
-      state: 'StateLeader',
-      startTime: started,
-      leaderInfo: { leader: this.memberId, uptime: goDuration(this.clock.now() - this.startedAt), startTime: started },
-      recvAppendRequestCnt: 0,
-      sendAppendRequestCnt: 0,
-    };
-  }
-
-  leaderStats(): LeaderStatsFacts | null {
-    return { leader: this.memberId, followers: {} };
-  }
-
-  /** Stops taking writes, lets the ones in flight finish, and closes the log. */
+  /** Stops the loop, fails what is still waiting, and closes the log and the transport. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.syncTimer) clearInterval(this.syncTimer);
-    if (this.flushScheduled || this.batch.length > 0) this.flush();
-    await this.writeChain;
+    for (const t of this.timers) clearInterval(t);
+    await this.readyDone;
+    const err = new EtcdError(300, 'etcdserver: server stopped', this.store.index);
+    this.waits.rejectAll(err);
+    for (const b of [...this.readsInFlight, ...(this.readBatch ? [this.readBatch] : [])]) for (const w of b.waiters) w.reject(err);
+    await this.transport.stop();
     await this.wal.close();
   }
 }
 
-export function dataDirExists(config: ServerConfig): boolean {
-  return existsSync(join(config.dataDir, 'member'));
+const UNREACHABLE = 10;
+function unreachableMessage(peer: bigint): Message {
+  return {
+    type: UNREACHABLE, to: 0n, from: peer, term: 0, logTerm: 0, index: 0, entries: [], commit: 0,
+    snapshot: null, reject: false, rejectHint: 0, context: null,
+  };
+}
+
+function toSnapConfState(cs: ConfState): { voters: bigint[]; learners: bigint[] } {
+  return { voters: [...cs.voters], learners: [...(cs.learners ?? [])] };
+}
+
+function parseMemberId(hex: string): bigint | null {
+  if (!/^[0-9a-fA-F]{1,16}$/.test(hex)) return null;
+  return BigInt('0x' + hex);
+}
+
+function confChangeRequestId(context: Uint8Array): bigint | null {
+  if (context.length === 0) return null;
+  try {
+    const json = JSON.parse(Buffer.from(context.buffer, context.byteOffset, context.byteLength).toString('utf8')) as { reqId?: string };
+    return json.reqId ? BigInt(json.reqId) : null;
+  } catch {
+    return null;
+  }
+}
+
+// ---- the three ways a member starts ----
+
+async function restartMember(walDir: string, snapshotter: Snapshotter, log: ServerLog): Promise<Boot> {
+  const loaded = await snapshotter.loadNewest();
+  for (const b of loaded.broken) log.warn('etcdserver', `skipped damaged snapshot ${b.file}: ${b.reason}`);
+  const snap = loaded.snapshot;
+  const storage = new MemoryStorage();
+  let store = new Store();
+  let membership = new Membership();
+  let confState: ConfState = { voters: [] };
+  if (snap) {
+    const decoded = decodeSnapshotData(snap.data);
+    store = Store.recover(decoded.store);
+    membership = decoded.membership;
+    confState = { voters: [...snap.confState.voters], learners: [...snap.confState.learners] };
+    storage.applySnapshot({ data: snap.data, metadata: { index: snap.index, term: snap.term, confState } });
+  }
+  const marker = snap ? { index: snap.index, term: snap.term } : { index: 0, term: 0 };
+  const opened = await Wal.open(walDir, marker);
+  const identity = JSON.parse(Buffer.from(opened.metadata).toString('utf8')) as Identity;
+  // The commit index is written only alongside entries, so it may lag the snapshot; the snapshot
+  // itself proves everything up to its index was committed.
+  const hardState = { ...opened.hardState, commit: Math.max(opened.hardState.commit, marker.index) };
+  storage.setHardState(hardState);
+  storage.append(opened.entries.filter((e) => e.index > marker.index) as Entry[]);
+  // Membership before the snapshot is in the snapshot; conf changes after it are re-applied from
+  // the log, but the transport needs to know the peers from the start.
+  for (const e of opened.entries) {
+    if (e.index <= marker.index || e.type !== EntryType.ConfChange) continue;
+    const cc = decodeConfChange(e.data);
+    if (cc.type === ConfChangeType.AddNode) membership.add(cc.nodeId, decodeMemberAttributes(cc.context));
+  }
+  log.info('etcdserver', `restarting member ${identity.memberId} in cluster ${identity.clusterId} at commit index ${hardState.commit}`);
+  return {
+    identity, wal: opened.wal, storage, store, membership, confState,
+    applied: marker.index, snapshotIndex: marker.index,
+    replayTo: Math.min(hardState.commit, storage.lastIndex()),
+  };
+}
+
+async function bootstrapCluster(config: ServerConfig, walDir: string, log: ServerLog): Promise<Boot> {
+  const members = [...config.initialCluster].map(([name, urls]) => ({ name, urls, id: memberIdFor(urls, config.initialClusterToken) }));
+  members.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const self = members.find((m) => m.name === config.name);
+  if (!self) throw new Error(`couldn't find local name "${config.name}" in the initial cluster configuration`);
+  const advertised = config.initialAdvertisePeerUrls.map((u) => u.href.replace(/\/$/, '')).sort();
+  if (JSON.stringify([...self.urls].sort()) !== JSON.stringify(advertised)) {
+    throw new Error(`--initial-cluster has ${config.name}=${self.urls.join(',')} but missing from --initial-advertise-peer-urls=${advertised.join(',')}`);
+  }
+  const clusterId = clusterIdFor(members.map((m) => m.id));
+  const identity: Identity = { memberId: idToHex(self.id), clusterId: idToHex(clusterId), name: config.name, peerURLs: self.urls };
+  const entries: Entry[] = members.map((m, i) => ({
+    term: 1,
+    index: i + 1,
+    type: EntryType.ConfChange,
+    data: encodeConfChange({ type: ConfChangeType.AddNode, nodeId: m.id, context: encodeMemberAttributes({ name: m.name, peerURLs: m.urls }) }),
+  }));
+  const hardState = { term: 1, vote: 0n, commit: entries.length };
+  mkdirSync(walDir, { recursive: true });
+  const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)));
+  await wal.save(hardState, entries);
+  const storage = new MemoryStorage();
+  storage.setHardState(hardState);
+  storage.append(entries);
+  const membership = new Membership();
+  for (const m of members) membership.add(m.id, { name: m.name, peerURLs: m.urls });
+  log.info('etcdserver', `starting member ${identity.memberId} in cluster ${identity.clusterId}`);
+  return {
+    identity, wal, storage, store: new Store(), membership, confState: { voters: [] },
+    applied: 0, snapshotIndex: 0, replayTo: entries.length,
+  };
+}
+
+async function joinCluster(config: ServerConfig, walDir: string, options: ServerOptions, log: ServerLog): Promise<Boot> {
+  const myUrls = config.initialAdvertisePeerUrls.map((u) => u.href.replace(/\/$/, ''));
+  const fetchMembers = options.fetchMembers ?? fetchPeerMembers;
+  const others = [...config.initialCluster].filter(([name]) => name !== config.name).flatMap(([, urls]) => urls);
+  let found: Awaited<ReturnType<typeof fetchPeerMembers>> | null = null;
+  const errors: string[] = [];
+  for (const url of others) {
+    try {
+      found = await fetchMembers(url);
+      break;
+    } catch (err) {
+      errors.push(`${url}: ${(err as Error).message}`);
+    }
+  }
+  if (!found) throw new Error(`cannot fetch cluster info from peer urls: ${errors.join('; ') || 'no other member in --initial-cluster'}`);
+  const me = found.members.find((m) => m.peerURLs.some((u) => myUrls.includes(u)));
+  if (!me) throw new Error(`member with peer URLs ${myUrls.join(',')} has not been added to the cluster (add it with POST /v2/members first)`);
+  const identity: Identity = { memberId: me.id, clusterId: found.clusterId, name: config.name, peerURLs: myUrls };
+  mkdirSync(walDir, { recursive: true });
+  const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)));
+  const membership = new Membership();
+  for (const m of found.members) {
+    membership.add(BigInt('0x' + m.id), { name: m.name, peerURLs: m.peerURLs });
+    membership.publish(BigInt('0x' + m.id), m.name, m.clientURLs);
+  }
+  log.info('etcdserver', `joining cluster ${identity.clusterId} as member ${identity.memberId}`);
+  return {
+    identity, wal, storage: new MemoryStorage(), store: new Store(), membership, confState: { voters: [] },
+    applied: 0, snapshotIndex: 0, replayTo: 0,
+  };
+}
+
+/** GET <peer>/members: the cluster ID from the header and the members with numeric IDs. */
+async function fetchPeerMembers(peerURL: string): Promise<{ clusterId: string; members: { id: string; name: string; peerURLs: string[]; clientURLs: string[] }[] }> {
+  const res = await fetch(`${peerURL}/members`, { signal: AbortSignal.timeout(5000) });
+  if (res.status !== 200) throw new Error(`status ${res.status}`);
+  const clusterId = res.headers.get('x-etcd-cluster-id') ?? '';
+  const text = await res.text();
+  // IDs are uint64 numbers: read them as text so no precision is lost.
+  const withStrings = text.replace(/"id":(\d+)/g, '"id":"$1"');
+  const list = JSON.parse(withStrings) as { id: string; name: string; peerURLs: string[]; clientURLs: string[] }[];
+  return { clusterId, members: list.map((m) => ({ ...m, id: BigInt(m.id).toString(16) })) };
 }

@@ -1,0 +1,54 @@
+/**
+ * The data of the server's log entries.
+ *
+ * A normal entry is `kind (1 byte) | request ID (8 bytes, big-endian) | JSON payload`: kind 0 is a
+ * v2 store request, kind 1 a member publishing its name and client URLs. The request ID lets the
+ * member that proposed an entry find the client waiting for it when the entry is applied. A
+ * normal entry with no data is a leader's no-op.
+ *
+ * A conf change's context is the JSON of the member's attributes.
+ */
+import type { StoreRequest } from '../store/request.js';
+import type { MemberAttributes } from './membership.js';
+
+export const EntryKind = { Store: 0, Publish: 1 } as const;
+
+export interface PublishRequest {
+  readonly memberId: string;
+  readonly name: string;
+  readonly clientURLs: readonly string[];
+}
+
+export type ServerRequest =
+  | { readonly kind: typeof EntryKind.Store; readonly id: bigint; readonly req: StoreRequest }
+  | { readonly kind: typeof EntryKind.Publish; readonly id: bigint; readonly req: PublishRequest };
+
+export function encodeServerRequest(kind: number, id: bigint, payload: unknown): Uint8Array {
+  const json = Buffer.from(JSON.stringify(payload), 'utf8');
+  const out = Buffer.allocUnsafe(9 + json.length);
+  out[0] = kind;
+  out.writeBigUInt64BE(id, 1);
+  json.copy(out, 9);
+  return out;
+}
+
+export function decodeServerRequest(data: Uint8Array): ServerRequest {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (buf.length < 9) throw new Error(`entry data too short: ${buf.length} bytes`);
+  const kind = buf[0];
+  const id = buf.readBigUInt64BE(1);
+  const payload: unknown = JSON.parse(buf.toString('utf8', 9));
+  if (kind === EntryKind.Store) return { kind, id, req: payload as StoreRequest };
+  if (kind === EntryKind.Publish) return { kind, id, req: payload as PublishRequest };
+  throw new Error(`unknown entry kind ${kind}`);
+}
+
+export function encodeMemberAttributes(attrs: MemberAttributes): Uint8Array {
+  return Buffer.from(JSON.stringify({ name: attrs.name, peerURLs: attrs.peerURLs }), 'utf8');
+}
+
+export function decodeMemberAttributes(context: Uint8Array): MemberAttributes {
+  if (context.length === 0) return { name: '', peerURLs: [] };
+  const json = JSON.parse(Buffer.from(context.buffer, context.byteOffset, context.byteLength).toString('utf8')) as Partial<MemberAttributes>;
+  return { name: json.name ?? '', peerURLs: json.peerURLs ?? [] };
+}

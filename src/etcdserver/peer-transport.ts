@@ -1,0 +1,25 @@
+/** What the server needs from the peer transport (src/rafthttp/ provides it). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Message } from '../raft/index.js';
+import type { FollowerStats } from '../api/v2http/server-face.js';
+
+/** Where the transport delivers what peers send. */
+export interface RaftReceiver {
+  process(msg: Message): void;
+  reportUnreachable(id: bigint): void;
+  reportSnapshot(id: bigint, ok: boolean): void;
+}
+
+export interface PeerTransport {
+  addPeer(id: bigint, urls: readonly string[]): void;
+  removePeer(id: bigint): void;
+  updatePeer(id: bigint, urls: readonly string[]): void;
+  send(messages: readonly Message[]): void;
+  /** Serves the transport's own paths on the peer port; false for any other path. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  followerStats(): Map<bigint, FollowerStats>;
+  stats(): { readonly recvAppendRequestCnt: number; readonly sendAppendRequestCnt: number };
+  stop(): Promise<void>;
+}
+
+export type PeerTransportFactory = (opts: { memberId: bigint; clusterId: bigint; receiver: RaftReceiver }) => PeerTransport;

@@ -1,0 +1,53 @@
+/**
+ * Clients waiting for their log entries: each proposal registers under its request ID and is
+ * settled when the entry is applied, or with a timeout error when the deadline passes first.
+ */
+export interface PendingRequest<T> {
+  readonly resolve: (value: T) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class RequestWaits<T> {
+  private readonly pending = new Map<bigint, PendingRequest<T>>();
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Registers a waiter for `id`; `onTimeout` builds the error given after `timeoutMs`. */
+  register(id: bigint, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(onTimeout());
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(id, { resolve, reject, timer });
+    });
+  }
+
+  resolve(id: bigint, value: T): void {
+    const w = this.pending.get(id);
+    if (!w) return;
+    this.pending.delete(id);
+    clearTimeout(w.timer);
+    w.resolve(value);
+  }
+
+  reject(id: bigint, err: Error): void {
+    const w = this.pending.get(id);
+    if (!w) return;
+    this.pending.delete(id);
+    clearTimeout(w.timer);
+    w.reject(err);
+  }
+
+  rejectAll(err: Error): void {
+    for (const [id, w] of this.pending) {
+      clearTimeout(w.timer);
+      w.reject(err);
+      this.pending.delete(id);
+    }
+  }
+}
