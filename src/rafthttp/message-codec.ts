@@ -42,21 +42,77 @@ export function encodedSize(m: Message): number {
   return headSize(m) + (m.snapshot ? m.snapshot.data.length : 0);
 }
 
-function writeNumber(buf: Buffer, off: number, n: number): number {
-  buf.writeUInt32BE(Math.floor(n / TWO_32), off);
-  buf.writeUInt32BE(n >>> 0, off + 4);
-  return off + 8;
+function write32(buf: Uint8Array, off: number, v: number): number {
+  buf[off] = v >>> 24;
+  buf[off + 1] = v >>> 16;
+  buf[off + 2] = v >>> 8;
+  buf[off + 3] = v;
+  return off + 4;
 }
 
-function readNumber(buf: Buffer, off: number): number {
-  return buf.readUInt32BE(off) * TWO_32 + buf.readUInt32BE(off + 4);
+function read32(buf: Uint8Array, off: number): number {
+  return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
+}
+
+function writeNumber(buf: Uint8Array, off: number, n: number): number {
+  write32(buf, off, Math.floor(n / TWO_32));
+  return write32(buf, off + 4, n >>> 0);
+}
+
+function readNumber(buf: Uint8Array, off: number): number {
+  return read32(buf, off) * TWO_32 + read32(buf, off + 4);
+}
+
+/**
+ * Member IDs repeat in almost every message, and bigint arithmetic is slow: the halves of the last
+ * few IDs written, and the bigints of the last few read, are kept.
+ */
+const ID_CACHE = 4;
+const writtenIds: bigint[] = [];
+const writtenHalves: number[] = [];
+const readHalves: number[] = [];
+const readIds: bigint[] = [];
+let writtenNext = 0;
+let readNext = 0;
+
+function writeId(buf: Uint8Array, off: number, id: bigint): number {
+  for (let i = 0; i < writtenIds.length; i++) {
+    if (writtenIds[i] === id) {
+      write32(buf, off, writtenHalves[2 * i]);
+      return write32(buf, off + 4, writtenHalves[2 * i + 1]);
+    }
+  }
+  const hi = Number(BigInt.asUintN(64, id) >> 32n);
+  const lo = Number(BigInt.asUintN(32, id));
+  const slot = writtenNext;
+  writtenNext = (writtenNext + 1) % ID_CACHE;
+  writtenIds[slot] = id;
+  writtenHalves[2 * slot] = hi;
+  writtenHalves[2 * slot + 1] = lo;
+  write32(buf, off, hi);
+  return write32(buf, off + 4, lo);
+}
+
+function readId(buf: Uint8Array, off: number): bigint {
+  const hi = read32(buf, off);
+  const lo = read32(buf, off + 4);
+  for (let i = 0; i < readIds.length; i++) {
+    if (readHalves[2 * i] === hi && readHalves[2 * i + 1] === lo) return readIds[i];
+  }
+  const id = (BigInt(hi) << 32n) | BigInt(lo);
+  const slot = readNext;
+  readNext = (readNext + 1) % ID_CACHE;
+  readIds[slot] = id;
+  readHalves[2 * slot] = hi;
+  readHalves[2 * slot + 1] = lo;
+  return id;
 }
 
 /**
  * Writes the message, except a snapshot's data, at `off` of `buf` (which must have room for it);
  * returns the offset after it.
  */
-function writeHead(m: Message, buf: Buffer, off: number): number {
+function writeHead(m: Message, buf: Uint8Array, off: number): number {
   let flags = 0;
   if (m.reject) flags |= FLAG_REJECT;
   if (m.context) flags |= FLAG_CONTEXT;
@@ -66,24 +122,30 @@ function writeHead(m: Message, buf: Buffer, off: number): number {
   }
   buf[off] = m.type;
   buf[off + 1] = flags;
-  off = buf.writeBigUInt64BE(m.to, off + 2);
-  off = buf.writeBigUInt64BE(m.from, off);
+  off = writeId(buf, off + 2, m.to);
+  off = writeId(buf, off, m.from);
   off = writeNumber(buf, off, m.term);
   off = writeNumber(buf, off, m.logTerm);
   off = writeNumber(buf, off, m.index);
   off = writeNumber(buf, off, m.commit);
   off = writeNumber(buf, off, m.rejectHint);
-  off = buf.writeUInt32BE(m.entries.length, off);
+  off = write32(buf, off, m.entries.length);
   for (const e of m.entries) {
     off = writeNumber(buf, off, e.term);
     off = writeNumber(buf, off, e.index);
     buf[off] = e.type;
-    off = buf.writeUInt32BE(e.data.length, off + 1);
-    buf.set(e.data, off);
-    off += e.data.length;
+    off = write32(buf, off + 1, e.data.length);
+    const d = e.data;
+    const n = d.length;
+    if (n < 64) {
+      for (let i = 0; i < n; i++) buf[off + i] = d[i];
+    } else {
+      buf.set(d, off);
+    }
+    off += n;
   }
   if (m.context) {
-    off = buf.writeUInt32BE(m.context.length, off);
+    off = write32(buf, off, m.context.length);
     buf.set(m.context, off);
     off += m.context.length;
   }
@@ -92,11 +154,11 @@ function writeHead(m: Message, buf: Buffer, off: number): number {
     off = writeNumber(buf, off, s.metadata.index);
     off = writeNumber(buf, off, s.metadata.term);
     const { voters, learners } = s.metadata.confState;
-    off = buf.writeUInt32BE(voters.length, off);
-    for (const v of voters) off = buf.writeBigUInt64BE(v, off);
+    off = write32(buf, off, voters.length);
+    for (const v of voters) off = writeId(buf, off, v);
     if (learners) {
-      off = buf.writeUInt32BE(learners.length, off);
-      for (const l of learners) off = buf.writeBigUInt64BE(l, off);
+      off = write32(buf, off, learners.length);
+      for (const l of learners) off = writeId(buf, off, l);
     }
     off = writeNumber(buf, off, s.data.length);
   }
@@ -104,7 +166,7 @@ function writeHead(m: Message, buf: Buffer, off: number): number {
 }
 
 /** Writes the whole message at `off` of `buf`; returns the offset after it. */
-export function encodeMessageInto(m: Message, buf: Buffer, off: number): number {
+export function encodeMessageInto(m: Message, buf: Uint8Array, off: number): number {
   off = writeHead(m, buf, off);
   if (m.snapshot) {
     buf.set(m.snapshot.data, off);
@@ -129,7 +191,7 @@ export function encodeMessageParts(m: Message): { head: Buffer; data: Uint8Array
   return { head, data: m.snapshot ? m.snapshot.data : new Uint8Array(0) };
 }
 
-function need(buf: Buffer, off: number, n: number): void {
+function need(buf: Uint8Array, off: number, n: number): void {
   if (off + n > buf.length) throw new MessageDecodeError(`message truncated: need ${n} bytes at offset ${off} of ${buf.length}`);
 }
 
@@ -137,18 +199,20 @@ function need(buf: Buffer, off: number, n: number): void {
  * Decodes one message that fills `buf` exactly. Entry data and contexts are copied out, so the
  * message does not keep `buf` alive; a snapshot's data is a view of `buf`.
  */
-export function decodeMessage(buf: Buffer): Message {
+export function decodeMessage(frame: Uint8Array): Message {
+  // A plain view: Buffer's subarray is much slower than Uint8Array's.
+  const buf = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
   need(buf, 0, HEAD_BYTES);
   const type = buf[0] as MessageType;
   const flags = buf[1];
-  const to = buf.readBigUInt64BE(2);
-  const from = buf.readBigUInt64BE(10);
+  const to = readId(buf, 2);
+  const from = readId(buf, 10);
   const term = readNumber(buf, 18);
   const logTerm = readNumber(buf, 26);
   const index = readNumber(buf, 34);
   const commit = readNumber(buf, 42);
   const rejectHint = readNumber(buf, 50);
-  const count = buf.readUInt32BE(58);
+  const count = read32(buf, 58);
   let off = HEAD_BYTES;
   const entries: Entry[] = new Array(count);
   if (count > 0) {
@@ -157,7 +221,7 @@ export function decodeMessage(buf: Buffer): Message {
     let p = off;
     for (let i = 0; i < count; i++) {
       need(buf, p, ENTRY_HEAD_BYTES);
-      const len = buf.readUInt32BE(p + 17);
+      const len = read32(buf, p + 17);
       p += ENTRY_HEAD_BYTES;
       need(buf, p, len);
       p += len;
@@ -169,9 +233,13 @@ export function decodeMessage(buf: Buffer): Message {
       const eterm = readNumber(buf, off);
       const eindex = readNumber(buf, off + 8);
       const etype = buf[off + 16] as EntryType;
-      const len = buf.readUInt32BE(off + 17);
+      const len = read32(buf, off + 17);
       off += ENTRY_HEAD_BYTES;
-      store.set(buf.subarray(off, off + len), at);
+      if (len < 64) {
+        for (let j = 0; j < len; j++) store[at + j] = buf[off + j];
+      } else {
+        store.set(buf.subarray(off, off + len), at);
+      }
       entries[i] = { term: eterm, index: eindex, type: etype, data: store.subarray(at, at + len) };
       at += len;
       off += len;
@@ -180,7 +248,7 @@ export function decodeMessage(buf: Buffer): Message {
   let context: Uint8Array | null = null;
   if (flags & FLAG_CONTEXT) {
     need(buf, off, 4);
-    const len = buf.readUInt32BE(off);
+    const len = read32(buf, off);
     off += 4;
     need(buf, off, len);
     context = new Uint8Array(len);
@@ -192,19 +260,19 @@ export function decodeMessage(buf: Buffer): Message {
     need(buf, off, 20);
     const sindex = readNumber(buf, off);
     const sterm = readNumber(buf, off + 8);
-    const nVoters = buf.readUInt32BE(off + 16);
+    const nVoters = read32(buf, off + 16);
     off += 20;
     need(buf, off, 8 * nVoters);
     const voters: bigint[] = [];
-    for (let i = 0; i < nVoters; i++, off += 8) voters.push(buf.readBigUInt64BE(off));
+    for (let i = 0; i < nVoters; i++, off += 8) voters.push(readId(buf, off));
     let learners: bigint[] | undefined;
     if (flags & FLAG_LEARNERS) {
       need(buf, off, 4);
-      const nLearners = buf.readUInt32BE(off);
+      const nLearners = read32(buf, off);
       off += 4;
       need(buf, off, 8 * nLearners);
       learners = [];
-      for (let i = 0; i < nLearners; i++, off += 8) learners.push(buf.readBigUInt64BE(off));
+      for (let i = 0; i < nLearners; i++, off += 8) learners.push(readId(buf, off));
     }
     need(buf, off, 8);
     const len = readNumber(buf, off);
