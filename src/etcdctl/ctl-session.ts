@@ -14,6 +14,7 @@ import {
 } from '../client/index.js';
 import type { FlagSet } from './go-flags.js';
 import { CtlExit, EXIT, type CtlIO } from './ctl-io.js';
+import { discoverEndpoints } from './srv-discovery.js';
 
 const DEFAULT_ENDPOINTS = 'http://127.0.0.1:2379,http://127.0.0.1:4001';
 
@@ -49,7 +50,32 @@ export class CtlSession {
     return this.io.env[name] ?? '';
   }
 
-  endpoints(): string[] {
+  private discoveryDomain(): { domain: string; insecure: boolean; serviceName: string } {
+    return {
+      domain: this.globals.string('discovery-srv') || this.env('ETCDCTL_DISCOVERY_SRV'),
+      insecure: this.globals.bool('insecure-discovery') || this.env('ETCDCTL_INSECURE_DISCOVERY') !== '',
+      serviceName: this.env('ETCDCTL_DISCOVERY_SRV_NAME'),
+    };
+  }
+
+  /** Endpoints from DNS SRV discovery when a domain is given, else from the flags and environment. */
+  async endpoints(): Promise<string[]> {
+    const { domain, insecure, serviceName } = this.discoveryDomain();
+    if (domain !== '') {
+      const found = await discoverEndpoints(domain, serviceName);
+      const kept = insecure
+        ? found
+        : found.filter((ep) => {
+            if (!ep.startsWith('http://')) return true;
+            this.io.stderr(`ignoring discovered insecure endpoint ${JSON.stringify(ep)}\n`);
+            return false;
+          });
+      if (kept.length > 0) return kept;
+    }
+    return this.configuredEndpoints();
+  }
+
+  private configuredEndpoints(): string[] {
     const g = this.globals;
     const text =
       g.string('endpoints') ||
@@ -71,6 +97,8 @@ export class CtlSession {
     if (caFile) tls.ca = readFileSync(caFile);
     if (certFile) tls.cert = readFileSync(certFile);
     if (keyFile) tls.key = readFileSync(keyFile);
+    const { domain, insecure } = this.discoveryDomain();
+    if (domain !== '' && !insecure) tls.serverName = domain;
     return tls;
   }
 
@@ -88,7 +116,7 @@ export class CtlSession {
   async rawClient(): Promise<EtcdClient> {
     if (this.client) return this.client;
     try {
-      const endpoints = this.endpoints();
+      const endpoints = await this.endpoints();
       const tls = this.tlsOptions();
       this.client = new EtcdClient({
         endpoints,

@@ -169,6 +169,7 @@ export const CASES: Invocation[] = [
   { args: ['--no-sync', '--timeout', '300ms', '--endpoints', '{BH}', 'member', 'list'], noEndpoints: true },
   { args: ['--timeout', '300ms', '--endpoints', '{BH}', 'cluster-health'], noEndpoints: true },
   { args: ['--endpoints', '{BH},{EP}', '--timeout', '300ms', 'get', '/d/k'], noEndpoints: true },
+  { args: ['--discovery-srv', 'nowhere.invalid', 'get', '/d/k'], noEndpoints: true },
   // ---- credentials (auth is off, so they are only sent)
   { args: ['--username', 'root:secret', 'get', '/d/k'] },
   { args: ['--username', 'root', 'get', '/d/k'], stdin: 'secret\n' },
