@@ -3,6 +3,10 @@
  * of length-prefixed message frames. Messages are written in the order they were queued; all
  * messages that accumulate while a write is in flight go out together as one write.
  *
+ * An idle stream carries an empty frame every `keepaliveMs`, and the receiver answers with a byte on
+ * the response as often; a stream that hears nothing for `idleTimeoutMs`, or whose writes do not
+ * drain for as long, is taken for broken, as a silent network partition would leave it.
+ *
  * While connecting, messages wait in a bounded queue. When the connection fails or the peer refuses
  * it, waiting messages are dropped, the failure is reported, and the stream retries after a jittered,
  * growing delay; during that delay new messages are dropped at once rather than queued.
@@ -17,6 +21,9 @@ import type { PeerDialer } from './peer-dialer.js';
 
 export const STREAM_PATH = '/raft/stream';
 
+/** A frame of length zero: says only that the stream is alive. */
+const EMPTY_FRAME = Buffer.alloc(4);
+
 export type PeerStreamState = 'connecting' | 'open' | 'backoff' | 'stopped';
 
 export interface PeerStreamOptions {
@@ -29,6 +36,8 @@ export interface PeerStreamOptions {
   backoff: Backoff;
   setTimer: (fn: () => void, ms: number) => NodeJS.Timeout;
   dialTimeoutMs: number;
+  keepaliveMs: number;
+  idleTimeoutMs: number;
   /** Messages larger than this (encoded) are not sent. */
   maxMessageBytes: number;
   /** Bytes of messages allowed to wait; beyond it messages are dropped. */
@@ -57,6 +66,9 @@ export class PeerStream {
   /** Increases with every connection attempt, so events of an abandoned attempt are ignored. */
   private attempt = 0;
   private lastFailure = '';
+  private wroteSinceTick = false;
+  private silentTicks = 0;
+  private drainTicks = 0;
   private readonly flushNow = () => {
     this.flushScheduled = false;
     this.flush();
@@ -154,13 +166,40 @@ export class PeerStream {
       this.opts.backoff.reset();
       if (this.lastFailure !== '') this.opts.log(`rafthttp: stream to ${idToHex(peerId)} at ${url} is open again`);
       this.lastFailure = '';
-      res.resume();
+      this.silentTicks = 0;
+      this.drainTicks = 0;
+      this.wroteSinceTick = false;
+      res.on('data', () => { this.silentTicks = 0; });
       res.on('end', () => this.fail(attempt, `${url} ended the stream`));
       res.on('error', (err) => this.fail(attempt, `stream from ${url}: ${err.message}`));
       this.opts.onOpen();
+      this.armKeepalive(attempt);
       this.flush();
     });
     req.flushHeaders();
+  }
+
+  private armKeepalive(attempt: number): void {
+    this.timer = this.opts.setTimer(() => {
+      this.timer = null;
+      if (attempt !== this.attempt || this.stateValue !== 'open' || !this.request) return;
+      const limit = Math.max(1, Math.ceil(this.opts.idleTimeoutMs / this.opts.keepaliveMs));
+      if (++this.silentTicks > limit) {
+        this.fail(attempt, `nothing heard from ${this.currentUrl()} for ${this.opts.idleTimeoutMs} ms`);
+        return;
+      }
+      if (this.waitingForDrain) {
+        if (++this.drainTicks > limit) {
+          this.fail(attempt, `${this.currentUrl()} stopped reading for ${this.opts.idleTimeoutMs} ms`);
+          return;
+        }
+      } else {
+        this.drainTicks = 0;
+        if (!this.wroteSinceTick && this.queue.length === 0) this.request.write(EMPTY_FRAME);
+      }
+      this.wroteSinceTick = false;
+      this.armKeepalive(attempt);
+    }, this.opts.keepaliveMs);
   }
 
   private flush(): void {
@@ -178,6 +217,7 @@ export class PeerStream {
       off = encodeMessageInto(messages[i], buf, off);
     }
     const req = this.request;
+    this.wroteSinceTick = true;
     const more = req.write(buf);
     this.opts.onWritten(messages, bytes);
     if (!more) {

@@ -45,6 +45,10 @@ export interface TransportOptions {
   backoffMaxMs?: number;
   /** How long a stream may take to be accepted (ms). Default 2000. */
   dialTimeoutMs?: number;
+  /** An idle stream says it is alive this often (ms). Default 1000. */
+  keepaliveMs?: number;
+  /** A stream on which nothing is heard for this long is closed and dialled again (ms). Default 5000. */
+  idleTimeoutMs?: number;
   /** How long a snapshot may take to be delivered (ms). Default 10 minutes. */
   snapshotTimeoutMs?: number;
   /** Bytes of messages allowed to wait for one peer's stream. Default 64 MiB. */
@@ -121,6 +125,8 @@ export class Transport {
       }),
       setTimer: (fn, ms) => this.setTimer(fn, ms),
       dialTimeoutMs: this.opts.dialTimeoutMs ?? 2000,
+      keepaliveMs: this.opts.keepaliveMs ?? 1000,
+      idleTimeoutMs: this.opts.idleTimeoutMs ?? 5000,
       maxMessageBytes: this.maxMessageBytes,
       maxQueueBytes: this.opts.maxQueueBytes ?? 64 * 1024 * 1024,
       onWritten: (messages, bytes) => this.written(peer, messages, bytes),
@@ -263,15 +269,19 @@ export class Transport {
       this.inbound.set(from, set);
     }
     const streams = set;
+    // A new stream from a peer replaces the old one, which the peer has given up on.
+    for (const old of streams) old.close();
     const peer = this.peers.get(from);
     const stream: InboundStream = new InboundStream(req, res, {
       maxMessageBytes: this.maxMessageBytes,
+      keepaliveMs: this.opts.keepaliveMs ?? 1000,
+      idleTimeoutMs: this.opts.idleTimeoutMs ?? 5000,
       onBytes: (bytes) => {
         this.counters.recvBytes += bytes;
         if (peer) peer.lastHeard = this.now();
       },
       onMessage: (m) => this.deliver(m),
-      onBadData: (reason) => this.log(`rafthttp: closed the stream from ${idToHex(from)}: ${reason}`),
+      onFault: (reason) => this.log(`rafthttp: closed the stream from ${idToHex(from)}: ${reason}`),
       onClose: () => streams.delete(stream),
     });
     streams.add(stream);

@@ -263,3 +263,50 @@ test('paths outside the transport are left to the caller; wrong methods and path
     await Promise.all(members.map((m) => m.stop()));
   }
 });
+
+test('a peer that accepts the stream and then falls silent is taken for unreachable', async () => {
+  const silent = http.createServer((req, res) => {
+    res.writeHead(200);
+    res.flushHeaders();
+    req.resume();
+  });
+  silent.requestTimeout = 0;
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const members = await startMembers([A], () => ({ clusterId: CLUSTER, keepaliveMs: 20, idleTimeoutMs: 100 }));
+  const [a] = members;
+  try {
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    a.transport.addPeer(B, [`http://127.0.0.1:${port}`]);
+    a.transport.send([app(A, B, 1)]);
+    await a.waitFor(() => a.logs.some((l) => l.includes('nothing heard from')), 'silence detected');
+    assert.ok(a.unreachable.includes(B));
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+    silent.closeAllConnections();
+    silent.close();
+  }
+});
+
+test('a stream on which the sender falls silent is closed by the receiver', async () => {
+  const members = await startMembers([B], () => ({ clusterId: CLUSTER, keepaliveMs: 20, idleTimeoutMs: 100 }));
+  const [b] = members;
+  try {
+    b.transport.addPeer(A, ['http://127.0.0.1:1']);
+    const outcome = await new Promise<string>((resolve) => {
+      const req = http.request(new URL('/raft/stream', b.url), {
+        method: 'POST',
+        headers: { 'x-etcd-cluster-id': idToHex(CLUSTER), 'x-server-from': idToHex(A), 'x-raft-to': idToHex(B), 'x-flotilla-raft-protocol': '1' },
+      }, (res) => {
+        let alive = 0;
+        res.on('data', (c: Buffer) => { alive += c.length; });
+        res.on('close', () => resolve(`status ${res.statusCode}, ${alive > 0 ? 'keepalive bytes seen' : 'no keepalive'}`));
+      });
+      req.on('error', () => resolve('request error'));
+      req.flushHeaders();
+    });
+    assert.equal(outcome, 'status 200, keepalive bytes seen');
+    assert.ok(b.logs.some((l) => l.includes('nothing heard for 100 ms')), b.logs.join('\n'));
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
