@@ -486,6 +486,11 @@ export class Raft {
         this.send(newMessage({ type: MessageType.AppResp, to: m.from }));
       } else if (m.type === MessageType.PreVote) {
         this.send(newMessage({ type: MessageType.PreVoteResp, to: m.from, term: this.term, reject: true }));
+      } else if (m.type === MessageType.Vote) {
+        // Tell a candidate that is behind about our term (as the Raft paper does). Otherwise a member
+        // whose term ran ahead while it could not win (e.g. its configuration is stale and names a
+        // removed member) ignores the real candidate forever, which never learns it must jump ahead.
+        this.send(newMessage({ type: MessageType.VoteResp, to: m.from, term: this.term, reject: true }));
       }
       return;
     }

@@ -179,3 +179,17 @@ test('a stale leader learns the new term from the answer to its heartbeat', () =
   assert.equal(nt.get(1).state, StateType.Follower);
   assert.equal(nt.get(1).term, nt.get(2).term);
 });
+
+test('a vote request from a lower term is refused with our term, so the candidate catches up', () => {
+  const r = newTestRaft(1, [1, 2, 3]);
+  r.becomeFollower(9, 0n);
+  r.step(msg(MessageType.Vote, 2, 1, { term: 5, index: 10, logTerm: 5 }));
+  const [resp] = readMessages(r);
+  assert.deepEqual([resp!.type, resp!.term, resp!.reject], [MessageType.VoteResp, 9, true]);
+  const c = newTestRaft(2, [1, 2, 3]);
+  c.becomeFollower(4, 0n);
+  c.becomeCandidate();
+  c.step(resp!);
+  assert.equal(c.state, StateType.Follower);
+  assert.equal(c.term, 9);
+});
