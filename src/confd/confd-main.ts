@@ -149,7 +149,7 @@ async function initConfig(config: ConfdConfig, io: ConfdIo, log: ConfdLogger, fa
   log.info(`Backend set to ${config.backend}`);
   if (config.watch && (config.backend === 'dynamodb' || config.backend === 'ssm')) {
     log.info(`Watch is not supported for backend ${config.backend}. Exiting...`);
-    fatal(`Watch is not supported for backend ${config.backend}`);
+    throw new FatalExit('watch not supported');
   }
   if (config.backend === 'dynamodb' && config.table === '') fatal('No DynamoDB table configured');
 }

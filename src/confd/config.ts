@@ -158,11 +158,16 @@ const BOOL_WORDS: Record<string, boolean> = {
 
 export function usageText(argv0: string): string {
   const lines = [`Usage of ${argv0}:`];
-  for (const s of [...SETTINGS].sort((a, b) => (a.flag ?? '').localeCompare(b.flag ?? ''))) {
+  const defaults = defaultConfig();
+  for (const s of [...SETTINGS].sort((a, b) => ((a.flag ?? '') < (b.flag ?? '') ? -1 : 1))) {
     if (!s.flag) continue;
     const type = s.kind === 'bool' ? '' : s.kind === 'int' ? ' int' : ' string';
+    const d = defaults[s.field];
+    let shown = '';
+    if (s.kind === 'string' && d !== '') shown = ` (default ${JSON.stringify(d)})`;
+    if (s.kind === 'int' && d !== 0) shown = ` (default ${String(d)})`;
     lines.push(`  -${s.flag}${type}`);
-    lines.push(`    \t${s.usage ?? ''}`);
+    lines.push(`    \t${s.usage ?? ''}${shown}`);
   }
   return lines.join('\n') + '\n';
 }
