@@ -6,6 +6,7 @@
  *   node --import tsx test/confd-cases/run.ts [--impl flotilla|reference] [case-name-filter]
  *
  * Prints one line per case and a last line `N passed, N failed`; exits non-zero on a failure.
+ * Flotilla's etcd runs from dist/ when built (FLOTILLA_FROM_SOURCE=1 runs the TypeScript sources).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
