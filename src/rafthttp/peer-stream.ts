@@ -93,7 +93,7 @@ export class PeerStream {
     if (this.stateValue === 'backoff' || this.stateValue === 'stopped') return false;
     const size = encodedSize(m);
     if (size > this.opts.maxMessageBytes) {
-      this.opts.log(`rafthttp: not sending a ${size}-byte message to ${idToHex(this.opts.peerId)}: over the ${this.opts.maxMessageBytes}-byte limit`);
+      this.opts.log(`not sending a ${size}-byte message to ${idToHex(this.opts.peerId)}: over the ${this.opts.maxMessageBytes}-byte limit`);
       return false;
     }
     if (this.queuedBytes + size > this.opts.maxQueueBytes) return false;
@@ -164,7 +164,7 @@ export class PeerStream {
       this.clearTimer();
       this.stateValue = 'open';
       this.opts.backoff.reset();
-      if (this.lastFailure !== '') this.opts.log(`rafthttp: stream to ${idToHex(peerId)} at ${url} is open again`);
+      if (this.lastFailure !== '') this.opts.log(`stream to ${idToHex(peerId)} at ${url} is open again`);
       this.lastFailure = '';
       this.silentTicks = 0;
       this.drainTicks = 0;
@@ -236,7 +236,7 @@ export class PeerStream {
     const wasOpen = this.stateValue === 'open';
     this.abandon();
     if (reason !== this.lastFailure) {
-      this.opts.log(`rafthttp: peer ${idToHex(this.opts.peerId)} unreachable: ${reason}`);
+      this.opts.log(`peer ${idToHex(this.opts.peerId)} unreachable: ${reason}`);
       this.lastFailure = reason;
     }
     this.dropQueue(reason);

@@ -15,6 +15,7 @@ import { PeerDialer, type PeerTlsFiles } from './peer-dialer.js';
 import { PeerStream, STREAM_PATH } from './peer-stream.js';
 import { RoundTripTracker } from './round-trip-tracker.js';
 import { sendSnapshot, SNAPSHOT_PATH } from './snapshot-sender.js';
+import { RateWindow } from './rate-window.js';
 import { emptyCounters, type TransportCounters } from './transport-counters.js';
 
 export interface RaftReceiver {
@@ -36,7 +37,7 @@ export interface TransportOptions {
   maxMessageBytes?: number;
   /** Largest snapshot accepted. Default 4 GiB. */
   maxSnapshotBytes?: number;
-  /** Clock for stats and `activeSince`, in ms. Default Date.now. */
+  /** Clock for stats and `activeSince`, in ms. Default: wall-clock ms with a fraction. */
   now?: () => number;
   /** Random numbers in [0, 1) for the reconnection jitter. Default Math.random. */
   random?: () => number;
@@ -57,7 +58,13 @@ export interface TransportOptions {
   log?: (line: string) => void;
 }
 
-export type TransportStats = TransportCounters;
+export interface TransportStats extends TransportCounters {
+  /** Messages and bytes per second written to peers and received from them, over the last second. */
+  sendPkgRate: number;
+  sendBandwidthRate: number;
+  recvPkgRate: number;
+  recvBandwidthRate: number;
+}
 
 interface Peer {
   id: bigint;
@@ -85,6 +92,8 @@ export class Transport {
   private readonly peers = new Map<bigint, Peer>();
   private readonly inbound = new Map<bigint, Set<InboundStream>>();
   private readonly counters = emptyCounters();
+  private readonly sendRate = new RateWindow();
+  private readonly recvRate = new RateWindow();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   /** Peers some message to which was dropped during the current `send` call. */
@@ -99,9 +108,9 @@ export class Transport {
     this.requireClientCert = opts.tls?.clientCertAuth ?? false;
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.maxSnapshotBytes = opts.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
     this.random = opts.random ?? Math.random;
-    this.log = opts.log ?? ((line) => process.stderr.write(line + '\n'));
+    this.log = opts.log ?? ((line) => process.stderr.write(`rafthttp: ${line}\n`));
   }
 
   addPeer(id: bigint, urls: readonly string[]): void {
@@ -206,7 +215,7 @@ export class Transport {
       memberId: this.memberId, clusterId: this.clusterId, knows: (id) => this.peers.has(id),
     });
     if (!check.ok) {
-      this.log(`rafthttp: refused ${path} from ${req.socket.remoteAddress ?? '?'}: ${check.reason}`);
+      this.log(`refused ${path} from ${req.socket.remoteAddress ?? '?'}: ${check.reason}`);
       this.refuse(req, res, check.status, check.reason);
       return true;
     }
@@ -232,7 +241,14 @@ export class Transport {
   }
 
   stats(): TransportStats {
-    return { ...this.counters };
+    const now = this.now();
+    const sent = this.sendRate.rate(now);
+    const received = this.recvRate.rate(now);
+    return {
+      ...this.counters,
+      sendPkgRate: sent.messages, sendBandwidthRate: sent.bytes,
+      recvPkgRate: received.messages, recvBandwidthRate: received.bytes,
+    };
   }
 
   async stop(): Promise<void> {
@@ -278,10 +294,12 @@ export class Transport {
       idleTimeoutMs: this.opts.idleTimeoutMs ?? 5000,
       onBytes: (bytes) => {
         this.counters.recvBytes += bytes;
-        if (peer) peer.lastHeard = this.now();
+        const now = this.now();
+        this.recvRate.record(0, bytes, now);
+        if (peer) peer.lastHeard = now;
       },
       onMessage: (m) => this.deliver(m),
-      onFault: (reason) => this.log(`rafthttp: closed the stream from ${idToHex(from)}: ${reason}`),
+      onFault: (reason) => this.log(`closed the stream from ${idToHex(from)}: ${reason}`),
       onClose: () => streams.delete(stream),
     });
     streams.add(stream);
@@ -290,7 +308,7 @@ export class Transport {
   private acceptSnapshot(from: bigint, req: IncomingMessage, res: ServerResponse): void {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > this.maxSnapshotBytes) {
-      this.log(`rafthttp: refused a ${declared}-byte snapshot from ${idToHex(from)}: over the ${this.maxSnapshotBytes}-byte limit`);
+      this.log(`refused a ${declared}-byte snapshot from ${idToHex(from)}: over the ${this.maxSnapshotBytes}-byte limit`);
       this.refuse(req, res, 413, 'snapshot too large');
       return;
     }
@@ -303,7 +321,7 @@ export class Transport {
       if (failed) return;
       if (size + chunk.length > (body ? body.length : this.maxSnapshotBytes)) {
         failed = true;
-        this.log(`rafthttp: refused a snapshot from ${idToHex(from)}: longer than ${body ? 'declared' : 'the limit'}`);
+        this.log(`refused a snapshot from ${idToHex(from)}: longer than ${body ? 'declared' : 'the limit'}`);
         this.refuse(req, res, 413, 'snapshot too large');
         return;
       }
@@ -314,6 +332,7 @@ export class Transport {
     req.on('end', () => {
       if (failed) return;
       this.counters.recvBytes += size;
+      this.recvRate.record(0, size, this.now());
       const peer = this.peers.get(from);
       if (peer) peer.lastHeard = this.now();
       if (!body) body = Buffer.concat(chunks, size);
@@ -321,7 +340,7 @@ export class Transport {
       try {
         m = decodeMessage(body.subarray(0, size));
       } catch (err) {
-        this.log(`rafthttp: bad snapshot from ${idToHex(from)}: ${(err as Error).message}`);
+        this.log(`bad snapshot from ${idToHex(from)}: ${(err as Error).message}`);
         this.refuse(req, res, 400, 'bad snapshot message');
         return;
       }
@@ -338,6 +357,7 @@ export class Transport {
   private deliver(m: Message): void {
     if (this.stopped || m.to !== this.memberId) return;
     this.counters.recvMessages++;
+    this.recvRate.record(1, 0, this.now());
     const peer = this.peers.get(m.from);
     if (m.type === MessageType.App) this.counters.recvAppendRequestCnt++;
     else if (peer && m.type === MessageType.HeartbeatResp) peer.tracker.heartbeatAnswered(this.now());
@@ -345,7 +365,7 @@ export class Transport {
     try {
       this.receiver.process(m);
     } catch (err) {
-      this.log(`rafthttp: processing a message from ${idToHex(m.from)} failed: ${(err as Error).stack ?? String(err)}`);
+      this.log(`processing a message from ${idToHex(m.from)} failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
@@ -353,6 +373,7 @@ export class Transport {
     this.counters.sendBytes += bytes;
     this.counters.sendMessages += messages.length;
     const now = this.now();
+    this.sendRate.record(messages.length, bytes, now);
     for (const m of messages) {
       if (m.type === MessageType.App) {
         this.counters.sendAppendRequestCnt++;
@@ -383,8 +404,9 @@ export class Transport {
       if (outcome.ok) {
         this.counters.sendBytes += outcome.bytes;
         this.counters.sendMessages++;
+        this.sendRate.record(1, outcome.bytes, this.now());
       } else {
-        this.log(`rafthttp: snapshot to ${idToHex(peer.id)} at ${url} failed: ${outcome.reason}`);
+        this.log(`snapshot to ${idToHex(peer.id)} at ${url} failed: ${outcome.reason}`);
         this.receiver.reportUnreachable(peer.id);
       }
       this.receiver.reportSnapshot(peer.id, outcome.ok);
