@@ -476,9 +476,14 @@ export class Cluster {
     }));
     if (r.status !== 201) throw new Error(`POST /v2/members answered ${r.status}: ${r.text}`);
     m.id = (r.json as { id?: string } | undefined)?.id ?? null;
-    const list = await this.memberList();
+    // The new member starts with the whole member list, itself included (as `etcdctl member add`
+    // prints it); an entry without a name is the member not started yet.
+    const list = await waitFor(`the member list to show ${m.peerURL}`, 10_000, async () => {
+      const l = await this.memberList();
+      return l.some((x) => x.peerURLs.includes(m.peerURL)) ? l : undefined;
+    });
     const initialCluster = list
-      .map((x) => `${x.name === '' ? m.name : x.name}=${x.peerURLs[0]}`)
+      .map((x) => `${x.peerURLs.includes(m.peerURL) ? m.name : x.name}=${x.peerURLs.join(`,${x.peerURLs.includes(m.peerURL) ? m.name : x.name}=`)}`)
       .join(',');
     m.argv = this.commandLine(m, initialCluster, 'existing');
     this.launch(m);
