@@ -1,7 +1,7 @@
 /**
  * The headers every transport request carries, and the receiver's check of them: a request from
  * another cluster, for another member, from a member this one does not know, or speaking another
- * protocol version is refused.
+ * protocol version is refused; a member known to have been removed is told so (410 Gone).
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -30,6 +30,9 @@ export function peerRequestHeaders(from: bigint, to: bigint, clusterId: bigint):
   };
 }
 
+/** The answer (HTTP 410) to a member that was removed from the cluster. */
+export const REMOVED_REASON = 'the member has been permanently removed from the cluster';
+
 export type PeerRequestCheck =
   | { ok: true; from: bigint }
   | { ok: false; status: number; reason: string };
@@ -41,7 +44,7 @@ function header(req: IncomingMessage, name: string): string {
 
 export function checkPeerRequest(
   req: IncomingMessage,
-  local: { memberId: bigint; clusterId: bigint; knows(id: bigint): boolean },
+  local: { memberId: bigint; clusterId: bigint; knows(id: bigint): boolean; removed(id: bigint): boolean },
 ): PeerRequestCheck {
   const protocol = header(req, HEADER_PROTOCOL);
   if (protocol !== PROTOCOL_VERSION) {
@@ -62,6 +65,9 @@ export function checkPeerRequest(
     };
   }
   const from = hexToId(header(req, HEADER_FROM));
+  if (from !== null && local.removed(from)) {
+    return { ok: false, status: 410, reason: REMOVED_REASON };
+  }
   if (from === null || !local.knows(from)) {
     return { ok: false, status: 403, reason: `request from unknown member ${JSON.stringify(header(req, HEADER_FROM))}` };
   }

@@ -47,6 +47,8 @@ export interface PeerStreamOptions {
   /** Messages that will not be delivered. */
   onDropped: (messages: readonly Message[], reason: string) => void;
   onOpen: () => void;
+  /** The peer answered that this member was removed from the cluster. */
+  onRemoved: () => void;
   /** An open stream broke: messages written into it may not have arrived. */
   onBroken: (reason: string) => void;
   log: (line: string) => void;
@@ -153,6 +155,7 @@ export class PeerStream {
         return;
       }
       this.response = res;
+      if (res.statusCode === 410) this.opts.onRemoved();
       if (res.statusCode !== 200) {
         let body = '';
         res.setEncoding('utf8');

@@ -54,6 +54,10 @@ export interface TransportOptions {
   snapshotTimeoutMs?: number;
   /** Bytes of messages allowed to wait for one peer's stream. Default 64 MiB. */
   maxQueueBytes?: number;
+  /** Members removed from the cluster: their requests are answered 410 Gone rather than 403. */
+  isRemoved?: (id: bigint) => boolean;
+  /** A peer answered 410 Gone: this member was removed from the cluster (etcd then stops). Called once. */
+  onRemovedFromCluster?: () => void;
   /** Where the transport logs refusals and lost peers. Default stderr. */
   log?: (line: string) => void;
 }
@@ -96,6 +100,7 @@ export class Transport {
   private readonly recvRate = new RateWindow();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private removedReported = false;
   /** Peers some message to which was dropped during the current `send` call. */
   private droppedDuringSend: Set<bigint> | null = null;
 
@@ -141,6 +146,7 @@ export class Transport {
       onWritten: (messages, bytes) => this.written(peer, messages, bytes),
       onDropped: (messages) => this.dropped(peer, messages.length),
       onOpen: () => {},
+      onRemoved: () => this.removedFromCluster(peer.id),
       onBroken: () => this.dropped(peer, 0),
       log: this.log,
     });
@@ -213,6 +219,7 @@ export class Transport {
     }
     const check = checkPeerRequest(req, {
       memberId: this.memberId, clusterId: this.clusterId, knows: (id) => this.peers.has(id),
+      removed: (id) => this.opts.isRemoved?.(id) ?? false,
     });
     if (!check.ok) {
       this.log(`refused ${path} from ${req.socket.remoteAddress ?? '?'}: ${check.reason}`);
@@ -260,6 +267,13 @@ export class Transport {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.dialer.close();
+  }
+
+  private removedFromCluster(by: bigint): void {
+    if (this.removedReported || this.stopped) return;
+    this.removedReported = true;
+    this.log(`peer ${idToHex(by)} says this member (${idToHex(this.memberId)}) was removed from the cluster`);
+    this.opts.onRemovedFromCluster?.();
   }
 
   private setTimer(fn: () => void, ms: number): NodeJS.Timeout {

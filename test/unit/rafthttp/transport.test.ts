@@ -310,3 +310,22 @@ test('a stream on which the sender falls silent is closed by the receiver', asyn
     await Promise.all(members.map((m) => m.stop()));
   }
 });
+
+test('a removed member is told so (410) and learns it was removed', async () => {
+  let removedCalls = 0;
+  const members = await startMembers([A, B], (id) => id === A
+    ? { clusterId: CLUSTER, onRemovedFromCluster: () => { removedCalls++; } }
+    : { clusterId: CLUSTER, isRemoved: (peer) => peer === A });
+  const [a, b] = members;
+  try {
+    a.transport.addPeer(B, [b.url]);
+    a.transport.send([app(A, B, 1)]);
+    await a.waitFor(() => a.logs.some((l) => l.includes('was removed from the cluster')), 'removal noticed at A');
+    assert.ok(a.logs.some((l) => l.includes('410')), a.logs.join('\n'));
+    await retryUntil(() => a.transport.send([app(A, B, 2)]), () => a.unreachable.length >= 2, 'a second refusal');
+    assert.equal(removedCalls, 1);
+    assert.equal(b.received.length, 0);
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
