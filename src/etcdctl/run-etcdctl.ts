@@ -3,48 +3,55 @@ import { appHelp, commandGroupHelp, commandHelp } from './help-text.js';
 import { COMMANDS, ETCDCTL_VERSION, GLOBAL_FLAGS, findCommand, type CommandSpec } from './command-table.js';
 import { FlagParseError, parseFlags, reorderCommandArgs, type FlagSet } from './go-flags.js';
 import { CtlExit, EXIT, type CtlIO } from './ctl-io.js';
-import { CtlSession } from './ctl-session.js';
-import {
-  getCommand,
-  lsCommand,
-  mkCommand,
-  mkdirCommand,
-  rmCommand,
-  rmdirCommand,
-  setCommand,
-  setdirCommand,
-  updateCommand,
-  updatedirCommand,
-  type CommandAction,
-} from './key-commands.js';
-import { execWatchCommand, watchCommand } from './watch-commands.js';
-import {
-  clusterHealthCommand,
-  memberAddCommand,
-  memberListCommand,
-  memberRemoveCommand,
-  memberUpdateCommand,
-} from './member-commands.js';
+import type { CtlSession } from './ctl-session.js';
+import type { CommandAction } from './key-commands.js';
 
-const ACTIONS: Record<string, CommandAction> = {
-  get: getCommand,
-  ls: lsCommand,
-  set: setCommand,
-  mk: mkCommand,
-  update: updateCommand,
-  mkdir: mkdirCommand,
-  setdir: setdirCommand,
-  updatedir: updatedirCommand,
-  rm: rmCommand,
-  rmdir: rmdirCommand,
-  watch: watchCommand,
-  'exec-watch': execWatchCommand,
-  'cluster-health': clusterHealthCommand,
-  'member list': memberListCommand,
-  'member add': memberAddCommand,
-  'member remove': memberRemoveCommand,
-  'member update': memberUpdateCommand,
-};
+/** Command implementations, loaded only when a command runs (keeps --version and help fast). */
+async function loadAction(name: string): Promise<CommandAction | undefined> {
+  switch (name) {
+    case 'get':
+    case 'ls':
+    case 'set':
+    case 'mk':
+    case 'update':
+    case 'mkdir':
+    case 'setdir':
+    case 'updatedir':
+    case 'rm':
+    case 'rmdir': {
+      const m = await import('./key-commands.js');
+      const table: Record<string, CommandAction> = {
+        get: m.getCommand,
+        ls: m.lsCommand,
+        set: m.setCommand,
+        mk: m.mkCommand,
+        update: m.updateCommand,
+        mkdir: m.mkdirCommand,
+        setdir: m.setdirCommand,
+        updatedir: m.updatedirCommand,
+        rm: m.rmCommand,
+        rmdir: m.rmdirCommand,
+      };
+      return table[name];
+    }
+    case 'watch':
+      return (await import('./watch-commands.js')).watchCommand;
+    case 'exec-watch':
+      return (await import('./watch-commands.js')).execWatchCommand;
+    case 'cluster-health':
+      return (await import('./member-commands.js')).clusterHealthCommand;
+    case 'member list':
+      return (await import('./member-commands.js')).memberListCommand;
+    case 'member add':
+      return (await import('./member-commands.js')).memberAddCommand;
+    case 'member remove':
+      return (await import('./member-commands.js')).memberRemoveCommand;
+    case 'member update':
+      return (await import('./member-commands.js')).memberUpdateCommand;
+    default:
+      return undefined;
+  }
+}
 
 function noHelpTopic(io: CtlIO, name: string): never {
   io.stderr(`No help topic for '${name}'\n`);
@@ -130,11 +137,12 @@ async function dispatch(io: CtlIO, argv: string[], sessionRef: { session?: CtlSe
     args = args.slice(1);
   }
   const { flags, rest: positional } = parseCommandFlags(io, spec, helpName, args);
-  const action = ACTIONS[actionName];
+  const action = await loadAction(actionName);
   if (!action) {
     io.stderr(`Error:  ${actionName} is not supported by this etcdctl\n`);
     throw new CtlExit(EXIT.badArgs);
   }
+  const { CtlSession } = await import('./ctl-session.js');
   const session = new CtlSession(io, globals);
   sessionRef.session = session;
   await action(session, flags, positional);
