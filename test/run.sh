@@ -44,5 +44,7 @@ stage integration node --import tsx --test --test-reporter=tap --test-concurrenc
 stage conformance node --import tsx test/support/with-etcd.ts -- node ../shared/conformance/run.mjs --target '{url}' --start-reference
 stage clients node --import tsx test/support/with-etcd.ts -- ../shared/clients/run-all.sh '{url}'
 stage crash node --import tsx test/crash/run.ts --rounds 20
+stage confd-cases node --import tsx test/confd-cases/run.ts --impl flotilla
+stage confd node --import tsx --test --test-reporter=tap --test-concurrency=1 test/confd-cases/watch.test.ts test/confd-cases/etcd-backend.test.ts test/confd-cases/tls.test.ts
 
 echo "total: $passed passed, $failed failed"

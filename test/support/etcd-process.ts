@@ -81,6 +81,16 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Resolves true when the child exits within `ms`, false otherwise; leaves no timer behind. */
+function exitedWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
+    const timer = setTimeout(() => { child.off('exit', onExit); resolve(false); }, ms);
+    const onExit = () => { clearTimeout(timer); resolve(true); };
+    child.once('exit', onExit);
+  });
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
@@ -130,7 +140,7 @@ class RunningEtcd implements EtcdProcess {
     const child = this.child;
     if (child) {
       child.kill('SIGTERM');
-      const gone = await Promise.race([exited(child).then(() => true), delay(5000).then(() => false)]);
+      const gone = await exitedWithin(child, 5000);
       if (!gone) {
         child.kill('SIGKILL');
         await exited(child);
