@@ -24,6 +24,9 @@ export const STREAM_PATH = '/raft/stream';
 /** A frame of length zero: says only that the stream is alive. */
 const EMPTY_FRAME = Buffer.alloc(4);
 
+/** The largest single write of frames, unless one message alone is larger. */
+const MAX_WRITE_BYTES = 256 * 1024;
+
 export type PeerStreamState = 'connecting' | 'open' | 'backoff' | 'stopped';
 
 export interface PeerStreamOptions {
@@ -207,30 +210,48 @@ export class PeerStream {
 
   private flush(): void {
     if (this.stateValue !== 'open' || this.waitingForDrain || this.queue.length === 0 || !this.request) return;
-    const messages = this.queue;
+    // Everything waiting goes out in one write, up to MAX_WRITE_BYTES: past that, smaller writes let
+    // the peer decode one part while the next is encoded.
+    let count = 0;
+    let bytes = 0;
     const sizes = this.queueSizes;
-    const bytes = this.queuedBytes;
-    this.queue = [];
-    this.queueSizes = [];
-    this.queuedBytes = 0;
+    while (count < sizes.length && (count === 0 || bytes + sizes[count] + FRAME_HEADER_BYTES <= MAX_WRITE_BYTES)) {
+      bytes += sizes[count] + FRAME_HEADER_BYTES;
+      count++;
+    }
+    let messages: Message[];
+    let taken: number[];
+    if (count === this.queue.length) {
+      messages = this.queue;
+      taken = sizes;
+      this.queue = [];
+      this.queueSizes = [];
+    } else {
+      messages = this.queue.splice(0, count);
+      taken = sizes.splice(0, count);
+    }
+    this.queuedBytes -= bytes;
     const buf = Buffer.allocUnsafe(bytes);
     let off = 0;
-    for (let i = 0; i < messages.length; i++) {
-      off = buf.writeUInt32BE(sizes[i], off);
+    for (let i = 0; i < count; i++) {
+      off = buf.writeUInt32BE(taken[i], off);
       off = encodeMessageInto(messages[i], buf, off);
     }
     const req = this.request;
     this.wroteSinceTick = true;
     const more = req.write(buf);
     this.opts.onWritten(messages, bytes);
+    const attempt = this.attempt;
     if (!more) {
       this.waitingForDrain = true;
-      const attempt = this.attempt;
       req.once('drain', () => {
         if (attempt !== this.attempt) return;
         this.waitingForDrain = false;
         this.flush();
       });
+    } else if (this.queue.length > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushNow);
     }
   }
 
