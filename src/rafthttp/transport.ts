@@ -101,6 +101,8 @@ export class Transport {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private removedReported = false;
+  /** Unknown destinations already logged, so a stream of messages to one logs once. */
+  private readonly warnedUnknown = new Set<bigint>();
   /** Peers some message to which was dropped during the current `send` call. */
   private droppedDuringSend: Set<bigint> | null = null;
 
@@ -120,6 +122,7 @@ export class Transport {
 
   addPeer(id: bigint, urls: readonly string[]): void {
     if (this.stopped || id === this.memberId || this.peers.has(id)) return;
+    this.warnedUnknown.delete(id);
     const peer: Peer = {
       id, urls: [...urls], tracker: new RoundTripTracker(), lastHeard: null,
       stream: undefined as unknown as PeerStream,
@@ -180,7 +183,13 @@ export class Transport {
     try {
       for (const m of messages) {
         const peer = this.peers.get(m.to);
-        if (!peer) continue;
+        if (!peer) {
+          if (!this.warnedUnknown.has(m.to)) {
+            this.warnedUnknown.add(m.to);
+            this.log(`ignored messages to unknown member ${idToHex(m.to)}`);
+          }
+          continue;
+        }
         if (m.type === MessageType.Snap) {
           this.sendSnapshotTo(peer, m);
           continue;

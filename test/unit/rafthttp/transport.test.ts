@@ -190,7 +190,7 @@ test('a big snapshot is streamed and reported', async () => {
   const [a, b] = members;
   try {
     connectAll(members);
-    const data = new Uint8Array(48 * 1024 * 1024);
+    const data = new Uint8Array(16 * 1024 * 1024 + 3);
     for (let i = 0; i < data.length; i += 4096) data[i] = (i / 4096) & 0xff;
     const digest = createHash('sha256').update(data).digest('hex');
     a.transport.send([newMessage({
@@ -325,6 +325,44 @@ test('a removed member is told so (410) and learns it was removed', async () => 
     await retryUntil(() => a.transport.send([app(A, B, 2)]), () => a.unreachable.length >= 2, 'a second refusal');
     assert.equal(removedCalls, 1);
     assert.equal(b.received.length, 0);
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
+
+test('a peer whose URLs change is dialled at its new URL', async () => {
+  const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
+  const [a, b] = members;
+  const second = http.createServer((req, res) => { if (!b.transport.handle(req, res)) { res.writeHead(404); res.end(); } });
+  second.requestTimeout = 0;
+  try {
+    connectAll(members);
+    a.transport.send([app(A, B, 1)]);
+    await b.waitFor(() => b.received.length === 1, 'first message');
+    await new Promise<void>((resolve) => second.listen(0, '127.0.0.1', resolve));
+    const moved = `http://127.0.0.1:${(second.address() as import('node:net').AddressInfo).port}`;
+    await b.goDown();
+    a.transport.updatePeer(B, [moved]);
+    await retryUntil(() => a.transport.send([app(A, B, 2)]), () => b.received.some((m) => m.index === 2), 'delivery at the new URL');
+    a.transport.send([app(A, B, 3)]);
+    await b.waitFor(() => b.received.some((m) => m.index === 3), 'next message');
+    const indexes = b.received.map((m) => m.index);
+    assert.deepEqual(indexes.filter((i) => i !== 2), [1, 3]);
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+    second.closeAllConnections();
+    second.close();
+  }
+});
+
+test('messages to a member that is not a peer are ignored with one log line', async () => {
+  const members = await startMembers([A], () => ({ clusterId: CLUSTER }));
+  const [a] = members;
+  try {
+    a.transport.send([app(A, 99n, 1), app(A, 99n, 2)]);
+    a.transport.send([app(A, 99n, 3)]);
+    assert.deepEqual(a.logs, ['ignored messages to unknown member 63']);
+    assert.deepEqual(a.unreachable, []);
   } finally {
     await Promise.all(members.map((m) => m.stop()));
   }
