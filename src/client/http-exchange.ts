@@ -38,11 +38,33 @@ export interface EndpointAgents {
   https: https.Agent;
 }
 
-export function sendRequest(
+/** Raised when a pooled keep-alive connection turned out to be closed by the server before it answered. */
+class StaleConnection extends Error {}
+
+/**
+ * Sends the request. A pooled connection the server had already closed is not a failure of the
+ * member: the request is sent once more on a fresh connection.
+ */
+export async function sendRequest(
   endpoint: URL,
   spec: HttpRequestSpec,
   agents: EndpointAgents,
   signal: AbortSignal,
+): Promise<HttpReply> {
+  try {
+    return await sendOnce(endpoint, spec, agents, signal, true);
+  } catch (err) {
+    if (err instanceof StaleConnection) return sendOnce(endpoint, spec, agents, signal, false);
+    throw err;
+  }
+}
+
+function sendOnce(
+  endpoint: URL,
+  spec: HttpRequestSpec,
+  agents: EndpointAgents,
+  signal: AbortSignal,
+  mayBeStale: boolean,
 ): Promise<HttpReply> {
   const endpointText = endpoint.href.replace(/\/$/, '');
   const isTls = endpoint.protocol === 'https:';
@@ -103,7 +125,13 @@ export function sendRequest(
       req.destroy();
     };
     signal.addEventListener('abort', onAbort);
-    req.on('error', (err) => finish(() => reject(failure(err))));
+    let answered = false;
+    req.on('response', () => (answered = true));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const staleReuse =
+        mayBeStale && req.reusedSocket && !answered && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      finish(() => reject(staleReuse ? new StaleConnection(err.message) : failure(err)));
+    });
     if (spec.headerTimeoutMs > 0) {
       headerTimer = setTimeout(() => {
         finish(() =>
