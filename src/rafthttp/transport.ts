@@ -103,8 +103,9 @@ export class Transport {
   private removedReported = false;
   /** Unknown destinations already logged, so a stream of messages to one logs once. */
   private readonly warnedUnknown = new Set<bigint>();
-  /** Peers some message to which was dropped during the current `send` call. */
+  /** Peers some message to which was dropped during the current `send` call: told once, at its end. */
   private droppedDuringSend: Set<bigint> | null = null;
+  private inSend = false;
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
@@ -178,8 +179,7 @@ export class Transport {
   /** Non-blocking: queues each message for its peer (msg.to); what accumulates per peer goes out in one write. */
   send(messages: readonly Message[]): void {
     if (this.stopped) return;
-    const dropped = new Set<bigint>();
-    this.droppedDuringSend = dropped;
+    this.inSend = true;
     try {
       for (const m of messages) {
         const peer = this.peers.get(m.to);
@@ -197,9 +197,13 @@ export class Transport {
         if (!peer.stream.enqueue(m)) this.dropped(peer, 1);
       }
     } finally {
-      this.droppedDuringSend = null;
+      this.inSend = false;
     }
-    for (const id of dropped) this.receiver.reportUnreachable(id);
+    const dropped = this.droppedDuringSend;
+    if (dropped) {
+      this.droppedDuringSend = null;
+      for (const id of dropped) this.receiver.reportUnreachable(id);
+    }
   }
 
   /**
@@ -411,7 +415,7 @@ export class Transport {
     if (this.stopped) return;
     this.counters.droppedMessages += count;
     peer.tracker.sendFailed();
-    if (this.droppedDuringSend) this.droppedDuringSend.add(peer.id);
+    if (this.inSend) (this.droppedDuringSend ??= new Set()).add(peer.id);
     else this.receiver.reportUnreachable(peer.id);
   }
 
