@@ -170,7 +170,7 @@ export class PeerStream {
       this.clearTimer();
       this.stateValue = 'open';
       this.opts.backoff.reset();
-      if (this.lastFailure !== '') this.opts.log(`stream to ${idToHex(peerId)} at ${url} is open again`);
+      if (this.lastFailure !== '') this.opts.log(`stream to ${idToHex(peerId)} at ${url} is open`);
       this.lastFailure = '';
       this.silentTicks = 0;
       this.drainTicks = 0;
