@@ -24,6 +24,11 @@ export interface ServerConfig {
   readonly initialCluster: ReadonlyMap<string, readonly string[]>;
   readonly initialClusterState: 'new' | 'existing';
   readonly initialClusterToken: string;
+  /**
+   * 0.4's `-peers`: when joining (`initialClusterState` existing), a member the cluster does not
+   * list yet asks it to add this member first (POST /v2/members on a member's client URL).
+   */
+  readonly joinByPeers?: boolean;
   /** CORS origins allowed on the client port (`*` for any); empty = no CORS headers. */
   readonly cors: readonly string[];
   readonly clientTls: TlsFiles;

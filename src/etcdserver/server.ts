@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
-import { Wal } from '../wal/index.js';
+import { Wal, type WalOptions } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
 import {
   ConfChangeType,
@@ -46,6 +46,9 @@ import { ServerLog } from './server-log.js';
 const SYNC_INTERVAL_MS = 500;
 /** Entries kept in memory behind a snapshot so slow followers can catch up without a snapshot. */
 const CATCH_UP_ENTRIES = 5000;
+/** A member joining by 0.4's `-peers` tries this often, this far apart, before giving up. */
+const JOIN_ATTEMPTS = 5;
+const JOIN_RETRY_MS = 1000;
 /** How often a member retries publishing its name and client URLs until they are applied. */
 const PUBLISH_RETRY_MS = 1000;
 
@@ -71,9 +74,15 @@ export interface ServerOptions {
   readonly transport: PeerTransportFactory;
   /** Peers' member lists for joining an existing cluster (GET <peer>/members); injected for tests. */
   readonly fetchMembers?: (peerURL: string) => Promise<{ clusterId: string; members: { id: string; name: string; peerURLs: string[]; clientURLs: string[] }[] }>;
+  /** Asks the member serving `clientURL` to add a member (POST /v2/members); injected for tests. */
+  readonly addMember?: (clientURL: string, peerURLs: readonly string[]) => Promise<void>;
   /** Called when this member has been removed from the cluster. */
   readonly onRemoved?: () => void;
   readonly random?: () => number;
+  /** Write-ahead log settings (tests use small segments). */
+  readonly wal?: WalOptions;
+  /** Entries kept behind a snapshot for slow followers (etcd's snapshot catch-up entries; default 5000). */
+  readonly snapshotCatchUpEntries?: number;
 }
 
 interface Boot {
@@ -89,8 +98,13 @@ interface Boot {
   readonly replayTo: number;
 }
 
-function timeoutError(index: number): EtcdError {
-  return new EtcdError(300, 'etcdserver: request timed out', index);
+/** etcd answers a proposal that was not applied in time with error 300 and index 0. */
+function timeoutError(): EtcdError {
+  return new EtcdError(300, 'etcdserver: request timed out', 0);
+}
+
+function stoppedError(): EtcdError {
+  return new EtcdError(300, 'etcdserver: server stopped', 0);
 }
 
 export class EtcdServer implements ServerFace {
@@ -116,6 +130,9 @@ export class EtcdServer implements ServerFace {
   private readonly requestTimeoutMs: number;
   private readonly startedAt: number;
   private leaderSince = 0;
+  private knownLeader = 0n;
+  /** When this member learned of its current leader (etcd's leaderInfo.startTime on a follower). */
+  private leaderKnownSince = 0;
 
   private appliedIndex: number;
   private snapshotIndex: number;
@@ -204,11 +221,11 @@ export class EtcdServer implements ServerFace {
     const snapshotter = new Snapshotter(snapDir);
     let boot: Boot;
     if (Wal.exists(walDir)) {
-      boot = await restartMember(walDir, snapshotter, log);
+      boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {
       boot = await joinCluster(config, walDir, options, log);
     } else {
-      boot = await bootstrapCluster(config, walDir, log);
+      boot = await bootstrapCluster(config, walDir, log, options.wal);
     }
     const server = new EtcdServer(config, boot, snapshotter, { ...options, log });
     await server.run();
@@ -313,11 +330,22 @@ export class EtcdServer implements ServerFace {
     }
   }
 
-  private async handleReady(rd: Ready): Promise<void> {
-    if (rd.softState) {
-      if (rd.softState.state === StateType.Leader && this.leaderSince === 0) this.leaderSince = this.clock.now();
-      if (rd.softState.state !== StateType.Leader) this.leaderSince = 0;
+  /** Leader changes are logged as etcd logs them, and timed for `/v2/stats/self`. */
+  private onSoftState(lead: bigint, state: StateType): void {
+    const now = this.clock.now();
+    if (state === StateType.Leader && this.leaderSince === 0) this.leaderSince = now;
+    if (state !== StateType.Leader) this.leaderSince = 0;
+    if (lead !== this.knownLeader) {
+      const term = this.node.raft.term;
+      if (lead === 0n) this.log.info('raft', `raft.node: ${this.memberId} lost leader ${idToHex(this.knownLeader)} at term ${term}`);
+      else this.log.info('raft', `raft.node: ${this.memberId} elected leader ${idToHex(lead)} at term ${term}`);
+      this.knownLeader = lead;
+      if (lead !== 0n) this.leaderKnownSince = now;
     }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
     const isLeader = this.node.raft.state === StateType.Leader;
     if (isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
     if (rd.snapshot) {
@@ -485,9 +513,9 @@ export class EtcdServer implements ServerFace {
   }
 
   private submit(kind: number, payload: StoreRequest | object): Promise<StoreEvent | StoreEvent[] | null> {
-    if (this.stopped || this.removed) return Promise.reject(new EtcdError(300, 'etcdserver: server stopped', this.store.index));
+    if (this.stopped || this.removed) return Promise.reject(stoppedError());
     const id = this.newRequestId();
-    const done = this.waits.register(id, this.requestTimeoutMs, () => timeoutError(this.store.index));
+    const done = this.waits.register(id, this.requestTimeoutMs, () => timeoutError());
     this.proposals.push(encodeServerRequest(kind, id, payload));
     this.schedulePump();
     return done;
@@ -498,7 +526,7 @@ export class EtcdServer implements ServerFace {
   }
 
   readBarrier(): Promise<void> {
-    if (this.stopped) return Promise.reject(new EtcdError(300, 'etcdserver: server stopped', this.store.index));
+    if (this.stopped) return Promise.reject(stoppedError());
     return new Promise<void>((resolve, reject) => {
       if (!this.readBatch) {
         const ctx = Buffer.alloc(8);
@@ -509,7 +537,7 @@ export class EtcdServer implements ServerFace {
       const timer = setTimeout(() => {
         const i = batch.waiters.indexOf(waiter);
         if (i >= 0) batch.waiters.splice(i, 1);
-        reject(timeoutError(this.store.index));
+        reject(timeoutError());
       }, this.requestTimeoutMs);
       timer.unref();
       const waiter = {
@@ -600,7 +628,7 @@ export class EtcdServer implements ServerFace {
     const state = this.node.raft.state;
     const counts = this.transport.stats();
     const lead = this.node.raft.lead;
-    const leaderStart = this.leaderSince > 0 ? this.leaderSince : this.startedAt;
+    const leaderStart = this.leaderSince > 0 ? this.leaderSince : this.leaderKnownSince > 0 ? this.leaderKnownSince : this.startedAt;
     return {
       name: this.config.name,
       id: this.memberId,
@@ -635,7 +663,7 @@ export class EtcdServer implements ServerFace {
       await this.snapshotter.save({ index, term: snap.metadata.term, confState: toSnapConfState(this.confState), data });
       await this.wal.saveSnapshot({ index, term: snap.metadata.term });
       this.snapshotIndex = index;
-      const compactTo = index - CATCH_UP_ENTRIES;
+      const compactTo = index - (this.options.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES);
       if (compactTo > this.storage.firstIndex()) this.storage.compact(compactTo);
       await this.wal.releaseTo(index);
       await this.snapshotter.purge(5);
@@ -658,7 +686,7 @@ export class EtcdServer implements ServerFace {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await this.readyDone;
-    const err = new EtcdError(300, 'etcdserver: server stopped', this.store.index);
+    const err = stoppedError();
     this.waits.rejectAll(err);
     for (const b of [...this.readsInFlight, ...(this.readBatch ? [this.readBatch] : [])]) for (const w of b.waiters) w.reject(err);
     await this.transport.stop();
@@ -695,7 +723,7 @@ function confChangeRequestId(context: Uint8Array): bigint | null {
 
 // ---- the three ways a member starts ----
 
-async function restartMember(walDir: string, snapshotter: Snapshotter, log: ServerLog): Promise<Boot> {
+async function restartMember(walDir: string, snapshotter: Snapshotter, log: ServerLog, walOptions?: WalOptions): Promise<Boot> {
   const loaded = await snapshotter.loadNewest();
   for (const b of loaded.broken) log.warn('etcdserver', `skipped damaged snapshot ${b.file}: ${b.reason}`);
   const snap = loaded.snapshot;
@@ -711,7 +739,7 @@ async function restartMember(walDir: string, snapshotter: Snapshotter, log: Serv
     storage.applySnapshot({ data: snap.data, metadata: { index: snap.index, term: snap.term, confState } });
   }
   const marker = snap ? { index: snap.index, term: snap.term } : { index: 0, term: 0 };
-  const opened = await Wal.open(walDir, marker);
+  const opened = await Wal.open(walDir, marker, walOptions);
   const identity = JSON.parse(Buffer.from(opened.metadata).toString('utf8')) as Identity;
   // The commit index is written only alongside entries, so it may lag the snapshot; the snapshot
   // itself proves everything up to its index was committed.
@@ -733,7 +761,7 @@ async function restartMember(walDir: string, snapshotter: Snapshotter, log: Serv
   };
 }
 
-async function bootstrapCluster(config: ServerConfig, walDir: string, log: ServerLog): Promise<Boot> {
+async function bootstrapCluster(config: ServerConfig, walDir: string, log: ServerLog, walOptions?: WalOptions): Promise<Boot> {
   const members = [...config.initialCluster].map(([name, urls]) => ({ name, urls, id: memberIdFor(urls, config.initialClusterToken) }));
   members.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const self = members.find((m) => m.name === config.name);
@@ -752,7 +780,7 @@ async function bootstrapCluster(config: ServerConfig, walDir: string, log: Serve
   }));
   const hardState = { term: 1, vote: 0n, commit: entries.length };
   mkdirSync(walDir, { recursive: true });
-  const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)));
+  const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)), walOptions);
   await wal.save(hardState, entries);
   const storage = new MemoryStorage();
   storage.setHardState(hardState);
@@ -770,22 +798,42 @@ async function joinCluster(config: ServerConfig, walDir: string, options: Server
   const myUrls = config.initialAdvertisePeerUrls.map((u) => u.href.replace(/\/$/, ''));
   const fetchMembers = options.fetchMembers ?? fetchPeerMembers;
   const others = [...config.initialCluster].filter(([name]) => name !== config.name).flatMap(([, urls]) => urls);
+  const attempts = config.joinByPeers ? JOIN_ATTEMPTS : 1;
   let found: Awaited<ReturnType<typeof fetchPeerMembers>> | null = null;
+  let me: Awaited<ReturnType<typeof fetchPeerMembers>>['members'][number] | undefined;
   const errors: string[] = [];
-  for (const url of others) {
-    try {
-      found = await fetchMembers(url);
-      break;
-    } catch (err) {
-      errors.push(`${url}: ${(err as Error).message}`);
+  for (let attempt = 1; attempt <= attempts && !me; attempt++) {
+    if (attempt > 1) await new Promise((r) => setTimeout(r, JOIN_RETRY_MS));
+    found = null;
+    for (const url of others) {
+      try {
+        found = await fetchMembers(url);
+        break;
+      } catch (err) {
+        errors.push(`${url}: ${(err as Error).message}`);
+      }
+    }
+    if (!found) continue;
+    me = found.members.find((m) => m.peerURLs.some((u) => myUrls.includes(u)));
+    if (me || !config.joinByPeers) break;
+    // 0.4 style: ask the cluster to add this member, then read the member list again.
+    const clientURLs = found.members.flatMap((m) => m.clientURLs);
+    const addMember = options.addMember ?? postMember;
+    for (const url of clientURLs) {
+      try {
+        await addMember(url, myUrls);
+        log.info('etcdserver', `asked ${url} to add this member with peer URLs ${myUrls.join(',')}`);
+        break;
+      } catch (err) {
+        errors.push(`${url}: ${(err as Error).message}`);
+      }
     }
   }
   if (!found) throw new Error(`cannot fetch cluster info from peer urls: ${errors.join('; ') || 'no other member in --initial-cluster'}`);
-  const me = found.members.find((m) => m.peerURLs.some((u) => myUrls.includes(u)));
-  if (!me) throw new Error(`member with peer URLs ${myUrls.join(',')} has not been added to the cluster (add it with POST /v2/members first)`);
+  if (!me) throw new Error(`member with peer URLs ${myUrls.join(',')} has not been added to the cluster (add it with POST /v2/members first)${errors.length > 0 ? `: ${errors.join('; ')}` : ''}`);
   const identity: Identity = { memberId: me.id, clusterId: found.clusterId, name: config.name, peerURLs: myUrls };
   mkdirSync(walDir, { recursive: true });
-  const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)));
+  const wal = await Wal.create(walDir, Buffer.from(JSON.stringify(identity)), options.wal);
   const membership = new Membership();
   for (const m of found.members) {
     membership.add(BigInt('0x' + m.id), { name: m.name, peerURLs: m.peerURLs });
@@ -796,6 +844,18 @@ async function joinCluster(config: ServerConfig, walDir: string, options: Server
     identity, wal, storage: new MemoryStorage(), store: new Store(), membership, confState: { voters: [] },
     applied: 0, snapshotIndex: 0, replayTo: 0,
   };
+}
+
+/** POST <client>/v2/members: asks a running cluster to add a member with these peer URLs. */
+async function postMember(clientURL: string, peerURLs: readonly string[]): Promise<void> {
+  const res = await fetch(`${clientURL}/v2/members`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ peerURLs }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`POST /v2/members answered ${res.status}: ${text.trim()}`);
 }
 
 /** GET <peer>/members: the cluster ID from the header and the members with numeric IDs. */
