@@ -101,6 +101,21 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
   }
 }
 
+/** Every member process still alive, killed when this process exits however it exits. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of liveChildren) c.kill('SIGKILL');
+    });
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => child.once('exit', () => r()));
@@ -276,6 +291,7 @@ export class Cluster {
     const child = spawn(m.argv.cmd, m.argv.args, { stdio: ['ignore', out, out] });
     closeSync(out);
     child.on('error', () => undefined);
+    track(child);
     m.child = child;
     m.paused = false;
   }
