@@ -724,7 +724,10 @@ function confChangeRequestId(context: Uint8Array): bigint | null {
 // ---- the three ways a member starts ----
 
 async function restartMember(walDir: string, snapshotter: Snapshotter, log: ServerLog, walOptions?: WalOptions): Promise<Boot> {
-  const loaded = await snapshotter.loadNewest();
+  // Only a snapshot the log has a marker for can be continued from: a crash between writing a
+  // snapshot file and its marker leaves a newer file the log knows nothing of.
+  const markers = Wal.snapshotMarkers(walDir);
+  const loaded = await snapshotter.loadNewest((m) => markers.some((w) => w.index === m.index && w.term === m.term));
   for (const b of loaded.broken) log.warn('etcdserver', `skipped damaged snapshot ${b.file}: ${b.reason}`);
   const snap = loaded.snapshot;
   const storage = new MemoryStorage();
