@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { MessageType, newMessage, type Message } from '../src/raft/messages.js';
 import { Transport } from '../src/rafthttp/transport.js';
-import { encodedSize } from '../src/rafthttp/message-codec.js';
+import { decodeMessage, encodedSize, encodeMessageInto } from '../src/rafthttp/message-codec.js';
+import { FrameDecoder } from '../src/rafthttp/frame-decoder.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '1,16,256' },
     'round-trips': { type: 'string', default: '5000' },
     'snapshot-mib': { type: 'string', default: '64' },
+    /** Also measure the alternative design: one POST per accumulated batch on a keep-alive socket. */
+    'compare-post': { type: 'boolean', default: false },
   },
 });
 const messageCount = Number(values.messages);
@@ -133,12 +136,77 @@ async function snapshot(a: Side, b: Side): Promise<void> {
   console.log(`snapshot ${snapshotMiB} MiB: ${seconds.toFixed(2)} s, ${(data.length / seconds / 1e6).toFixed(0)} MB/s`);
 }
 
+/**
+ * The design not taken, for comparison: whatever accumulated while the previous POST was in flight
+ * goes out as the body of the next POST on one keep-alive connection (a round trip per batch).
+ */
+async function postPerBatch(batch: number): Promise<void> {
+  const data = new Uint8Array(entryBytes).fill(120);
+  const frameBytes = encodedSize(app(0, data)) + 4;
+  let received = 0;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => { resolveDone = resolve; });
+  const server = http.createServer((req, res) => {
+    const decoder = new FrameDecoder(64 << 20);
+    req.on('data', (chunk: Buffer) => decoder.push(chunk, (f) => {
+      decodeMessage(f);
+      if (++received === messageCount) resolveDone();
+    }));
+    req.on('end', () => { res.writeHead(204); res.end(); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/batch`;
+  let queue: Message[] = [];
+  let inFlight = false;
+  const post = () => {
+    if (inFlight || queue.length === 0) return;
+    const msgs = queue;
+    queue = [];
+    let total = 0;
+    for (const m of msgs) total += encodedSize(m) + 4;
+    const buf = Buffer.allocUnsafe(total);
+    let off = 0;
+    for (const m of msgs) {
+      off = buf.writeUInt32BE(encodedSize(m), off);
+      off = encodeMessageInto(m, buf, off);
+    }
+    inFlight = true;
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-length': String(total) } }, (res) => {
+      res.resume();
+      res.on('end', () => { inFlight = false; post(); });
+    });
+    req.on('error', (err) => { throw err; });
+    req.end(buf);
+  };
+  const start = process.hrtime.bigint();
+  let next = 0;
+  while (next < messageCount) {
+    if (next - received < 65_536) {
+      const end = Math.min(messageCount, next + batch);
+      for (let i = next; i < end; i++) queue.push(app(i, data));
+      next = end;
+      post();
+    }
+    if (next % Math.max(1024, batch) === 0 || next - received >= 65_536) await new Promise((r) => setImmediate(r));
+  }
+  await done;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const rate = messageCount / seconds;
+  while (inFlight) await new Promise((r) => setImmediate(r));
+  console.log(`POST per batch ${String(batch).padStart(5)}: ${Math.round(rate).toLocaleString('en-US').padStart(11)} msg/s  ${(rate * frameBytes / 1e6).toFixed(1).padStart(7)} MB/s`);
+  agent.destroy();
+  server.closeAllConnections();
+  server.close();
+}
+
 const a = await side(A);
 const b = await side(B);
 a.transport.addPeer(B, [b.url]);
 b.transport.addPeer(A, [a.url]);
 try {
   for (const batch of batchSizes) await streaming(a, b, batch);
+  if (values['compare-post']) for (const batch of batchSizes) await postPerBatch(batch);
   await pingPong(a, b);
   if (snapshotMiB > 0) await snapshot(a, b);
 } finally {

@@ -24,10 +24,10 @@ export class FrameDecoder {
   }
 
   /**
-   * Feeds one chunk; calls `onFrame` for each whole frame, in order. A frame that lies inside one
-   * chunk is a view of that chunk, valid only during the call.
+   * Feeds one chunk; calls `onFrame` for each whole frame, in order. A frame is a view of the
+   * chunk (or of the pieces copied together), valid only during the call.
    */
-  push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
+  push(chunk: Buffer, onFrame: (frame: Uint8Array) => void): void {
     let buf: Buffer;
     if (this.pendingBytes === 0) {
       buf = chunk;
@@ -41,13 +41,15 @@ export class FrameDecoder {
       this.pending = [];
       this.pendingBytes = 0;
     }
+    // Views of a plain Uint8Array cost less to make than Buffer views.
+    const view = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     let off = 0;
     while (buf.length - off >= FRAME_HEADER_BYTES) {
       const len = buf.readUInt32BE(off);
       if (len > this.maxFrameBytes) throw new FrameTooLargeError(len, this.maxFrameBytes);
       const end = off + FRAME_HEADER_BYTES + len;
       if (end > buf.length) break;
-      onFrame(buf.subarray(off + FRAME_HEADER_BYTES, end));
+      onFrame(view.subarray(off + FRAME_HEADER_BYTES, end));
       off = end;
     }
     if (off < buf.length) {

@@ -34,7 +34,7 @@ export class InboundStream {
     opts: InboundStreamOptions,
   ) {
     const decoder = new FrameDecoder(opts.maxMessageBytes);
-    const onFrame = (frame: Buffer) => {
+    const onFrame = (frame: Uint8Array) => {
       if (frame.length > 0) opts.onMessage(decodeMessage(frame));
     };
     let silentTicks = 0;

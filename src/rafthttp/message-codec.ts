@@ -191,17 +191,37 @@ export function encodeMessageParts(m: Message): { head: Buffer; data: Uint8Array
   return { head, data: m.snapshot ? m.snapshot.data : new Uint8Array(0) };
 }
 
+/**
+ * Room for the entry data of one decoded message. Small ones are cut from shared 64 KiB slabs, one
+ * allocation for hundreds of messages; a slab lives as long as any entry cut from it.
+ */
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_PIECE = 4 * 1024;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+
+function entryStore(size: number): Uint8Array {
+  if (size > SLAB_MAX_PIECE) return new Uint8Array(size);
+  if (slabUsed + size > slab.length) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const piece = slab.subarray(slabUsed, slabUsed + size);
+  slabUsed += size;
+  return piece;
+}
+
 function need(buf: Uint8Array, off: number, n: number): void {
   if (off + n > buf.length) throw new MessageDecodeError(`message truncated: need ${n} bytes at offset ${off} of ${buf.length}`);
 }
 
 /**
- * Decodes one message that fills `buf` exactly. Entry data and contexts are copied out, so the
- * message does not keep `buf` alive; a snapshot's data is a view of `buf`.
+ * Decodes one message that fills `frame` exactly. Entry data and contexts are copied out, so the
+ * message does not keep `frame` alive; a snapshot's data is a view of `frame`.
  */
 export function decodeMessage(frame: Uint8Array): Message {
   // A plain view: Buffer's subarray is much slower than Uint8Array's.
-  const buf = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+  const buf = frame.constructor === Uint8Array ? frame : new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
   need(buf, 0, HEAD_BYTES);
   const type = buf[0] as MessageType;
   const flags = buf[1];
@@ -227,7 +247,7 @@ export function decodeMessage(frame: Uint8Array): Message {
       p += len;
       total += len;
     }
-    const store = new Uint8Array(total);
+    const store = entryStore(total);
     let at = 0;
     for (let i = 0; i < count; i++) {
       const eterm = readNumber(buf, off);

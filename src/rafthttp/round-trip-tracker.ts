@@ -24,10 +24,8 @@ export class RoundTripTracker {
   }
 
   appendSent(lastIndex: number, now: number): void {
-    if (this.appendIndexes.length >= MAX_PENDING_APPENDS) {
-      this.appendIndexes.shift();
-      this.appendTimes.shift();
-    }
+    // A follower that answers nothing leaves the oldest appends pending; newer ones are not timed.
+    if (this.appendIndexes.length >= MAX_PENDING_APPENDS) return;
     this.appendIndexes.push(lastIndex);
     this.appendTimes.push(now);
   }
