@@ -35,7 +35,8 @@ export class InboundStream {
   ) {
     const decoder = new FrameDecoder(opts.maxMessageBytes);
     const onFrame = (frame: Uint8Array) => {
-      if (frame.length > 0) opts.onMessage(decodeMessage(frame));
+      // Closed while a chunk is being split (e.g. the peer was removed by a message in it): the rest is dropped.
+      if (frame.length > 0 && !this.closed) opts.onMessage(decodeMessage(frame));
     };
     let silentTicks = 0;
     const limit = Math.max(1, Math.ceil(opts.idleTimeoutMs / opts.keepaliveMs));
