@@ -220,6 +220,11 @@ export class EtcdServer implements ServerFace {
     mkdirSync(snapDir, { recursive: true });
     const snapshotter = new Snapshotter(snapDir);
     let boot: Boot;
+    // In a cluster the event loop must stay free while the log syncs: followers' answers, client
+    // requests and proposals keep arriving and form the next batch. A single member syncs on the loop
+    // (lowest latency when nothing else waits).
+    const clustered = config.initialClusterState === 'existing' || config.initialCluster.size > 1;
+    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'sync', ...options.wal } };
     if (Wal.exists(walDir)) {
       boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {

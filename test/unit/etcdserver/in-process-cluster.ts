@@ -56,7 +56,7 @@ export class InProcessCluster {
     return c;
   }
 
-  private slot(i: number, state: 'new' | 'existing', cluster?: Map<string, string[]>): MemberSlot {
+  private slot(i: number, state: 'new' | 'existing', cluster?: Map<string, string[]>, joinByPeers = false): MemberSlot {
     const name = `m${i}`;
     const config: ServerConfig = {
       name,
@@ -71,6 +71,7 @@ export class InProcessCluster {
       initialCluster: cluster ?? this.initialCluster,
       initialClusterState: state,
       initialClusterToken: 'test-token',
+      joinByPeers,
       cors: [],
       clientTls: { clientCertAuth: false },
       peerTls: { clientCertAuth: false },
@@ -144,13 +145,15 @@ export class InProcessCluster {
   }
 
   /** Starts a member that joins the running cluster (it must have been added first). */
-  async join(index: number): Promise<{ slot: MemberSlot; peerURL: string }> {
+  async join(index: number, byPeers = false): Promise<{ slot: MemberSlot; peerURL: string }> {
     const cluster = new Map(this.initialCluster);
     cluster.set(`m${index}`, [peerUrl(index)]);
-    const s = this.slot(index, 'existing', cluster);
+    const s = this.slot(index, 'existing', cluster, byPeers);
     this.slots.push(s);
     const source = this.servers[0]!;
     await this.boot(s, {
+      // 0.4 style: the joining member asks the cluster (here: the first running member) to add it.
+      addMember: async (_clientURL, peerURLs) => { await source.membership.addMember(peerURLs); },
       fetchMembers: async () => ({
         clusterId: source.clusterId,
         members: source.members().map((m) => ({ ...m, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] })),
