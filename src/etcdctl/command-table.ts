@@ -154,9 +154,20 @@ export const COMMANDS: CommandSpec[] = [
     ],
   },
   member,
-  { name: 'user', usage: 'user add, grant and revoke subcommands', flags: [], subcommands: [] },
-  { name: 'role', usage: 'role add, grant and revoke subcommands', flags: [], subcommands: [] },
-  { name: 'auth', usage: 'overall auth controls', flags: [], subcommands: [] },
+  // the auth commands are listed (help matches) but not implemented
+  {
+    name: 'user',
+    usage: 'user add, grant and revoke subcommands',
+    flags: [],
+    subcommands: [{ name: 'add', usage: 'add a new user for the etcd cluster', flags: [] }, { name: 'get', usage: 'get details for a user', flags: [] }, { name: 'list', usage: 'list all current users', flags: [] }, { name: 'remove', usage: 'remove a user for the etcd cluster', flags: [] }, { name: 'grant', usage: 'grant roles to an etcd user', flags: [] }, { name: 'revoke', usage: 'revoke roles for an etcd user', flags: [] }, { name: 'passwd', usage: 'change password for a user', flags: [] }],
+  },
+  {
+    name: 'role',
+    usage: 'role add, grant and revoke subcommands',
+    flags: [],
+    subcommands: [{ name: 'add', usage: 'add a new role for the etcd cluster', flags: [] }, { name: 'get', usage: 'get details for a role', flags: [] }, { name: 'list', usage: 'list all roles', flags: [] }, { name: 'remove', usage: 'remove a role from the etcd cluster', flags: [] }, { name: 'grant', usage: 'grant path matches to an etcd role', flags: [] }, { name: 'revoke', usage: 'revoke path matches for an etcd role', flags: [] }],
+  },
+  { name: 'auth', usage: 'overall auth controls', flags: [], subcommands: [{ name: 'enable', usage: 'enable auth access controls', flags: [] }, { name: 'disable', usage: 'disable auth access controls', flags: [] }] },
 ];
 
 export function findCommand(table: CommandSpec[], name: string): CommandSpec | undefined {
