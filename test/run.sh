@@ -18,6 +18,14 @@ stage() {
   local p f
   p=$(grep -E '^(# |ℹ )pass [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+$' || true)
   f=$(grep -E '^(# |ℹ )fail [0-9]+$' "$log" | tail -1 | grep -oE '[0-9]+$' || true)
+  local simline
+  simline=$(grep -E '^seeds=[0-9]+ safety=[0-9]+ linearizability=[0-9]+ liveness=[0-9]+$' "$log" | tail -1 || true)
+  if [ -z "$p" ] && [ -n "$simline" ]; then
+    local n bad
+    n=$(echo "$simline" | sed -E 's/^seeds=([0-9]+).*/\1/')
+    bad=$(( $(echo "$simline" | grep -oE '(safety|linearizability|liveness)=[0-9]+' | cut -d= -f2 | tr '\n' '+')0 ))
+    p=$((n - bad)); f=$bad
+  fi
   if [ -z "$p" ]; then
     local line
     line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
@@ -40,6 +48,8 @@ npm run build --silent
 mapfile -t unit < <(find test/unit -name '*.test.ts' | sort)
 stage unit node --import tsx --test --test-reporter=tap "${unit[@]}"
 mapfile -t integration < <(find test/integration -name '*.test.ts' | sort)
+stage sim-3 npm run sim --silent -- --seeds 500 --nodes 3
+stage sim-5 npm run sim --silent -- --seeds 500 --nodes 5
 stage integration node --import tsx --test --test-reporter=tap --test-concurrency=1 "${integration[@]}"
 stage conformance node --import tsx test/support/with-etcd.ts -- node ../shared/conformance/run.mjs --target '{url}' --start-reference
 stage clients node --import tsx test/support/with-etcd.ts -- ../shared/clients/run-all.sh '{url}'
