@@ -38,7 +38,15 @@ export function createStandbyClientHandler(face: StandbyFace): (req: IncomingMes
   return (req, res) => {
     req.resume();
     const leader = face.leaderClientURL();
-    if (leader === null || leader === '') {
+    let location: string | null = null;
+    if (leader !== null && leader !== '') {
+      try {
+        location = standbyRedirectLocation(leader, req.url ?? '/');
+      } catch {
+        location = null;
+      }
+    }
+    if (location === null) {
       res.writeHead(400, {
         'Content-Type': 'application/json',
         'X-Etcd-Index': '0',
@@ -47,7 +55,6 @@ export function createStandbyClientHandler(face: StandbyFace): (req: IncomingMes
       res.end(STANDBY_ERROR_BODY);
       return;
     }
-    const location = standbyRedirectLocation(leader, req.url ?? '/');
     const body = req.method === 'GET' ? `<a href="${htmlEscape(location)}">Temporary Redirect</a>.\n\n` : '';
     const headers: Record<string, string> = { Location: location, 'Content-Length': String(Buffer.byteLength(body)) };
     if (req.method === 'GET' || req.method === 'HEAD') headers['Content-Type'] = 'text/html; charset=utf-8';

@@ -98,3 +98,16 @@ describe('0.4 /v2/machines order (opt-in)', () => {
     }
   });
 });
+
+describe('standby client port with a malformed leader URL', () => {
+  it('answers 402 instead of failing', async () => {
+    const s = await serve(createStandbyClientHandler({ leaderClientURL: () => 'not a url' }));
+    try {
+      const r = await send(s.base, 'GET', '/v2/keys/a');
+      assert.equal(r.status, 400);
+      assert.equal(r.body, '{"errorCode":402,"message":"Standby Internal Error","index":0}\n');
+    } finally {
+      await s.close();
+    }
+  });
+});
