@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_ADMIN_CONFIG, type AdminConfig } from '../../../src/etcdserver/admin-config.js';
 import { leaderOf, machinesFromMembers, parseMachineList } from '../../../src/etcdserver/standby-machines.js';
 import { planNextRemoval, type RemovalCandidate } from '../../../src/etcdserver/standby-removal.js';
+import { PeerRemovalLoop } from '../../../src/etcdserver/standby-removal-loop.js';
 import { decideMachineRole } from '../../../src/etcdserver/standby-role.js';
 
 const config3: AdminConfig = { ...DEFAULT_ADMIN_CONFIG, activeSize: 3, removeDelay: 10 };
@@ -89,5 +90,53 @@ describe('leader removal policy', () => {
     const plan = planNextRemoval({ selfId: 'a1', members, config: config3, now, leaderSince: 0, random: () => 0 });
     assert.equal(plan?.id, 'a4');
     assert.equal(plan?.reason, 'unreachable');
+  });
+});
+
+describe('leader removal loop', () => {
+  it('removes one peer at a time while leading, and plans again after a failure', async () => {
+    let leading = true;
+    let members = [{ id: 'a1', name: 'm1' }, { id: 'a2', name: 'm2' }, { id: 'a3', name: 'm3' }, { id: 'a4', name: 'm4' }];
+    const heard: Record<string, number | null> = { a1: 1000, a2: 1000, a3: 1000, a4: null };
+    const calls: string[] = [];
+    let settle!: (ok: boolean) => void;
+    const lines: string[] = [];
+    const loop = new PeerRemovalLoop(
+      {
+        isLeader: () => leading,
+        selfId: 'a1',
+        members: () => members,
+        lastHeard: (id) => heard[id] ?? null,
+        leaderSince: () => 0,
+        config: () => ({ activeSize: 3, removeDelay: 5, syncInterval: 1 }),
+      },
+      (id) => {
+        calls.push(id);
+        return new Promise<void>((resolve, reject) => { settle = (ok) => (ok ? resolve() : reject(new Error('timed out'))); });
+      },
+      () => 0.5,
+      (line) => lines.push(line),
+    );
+    const first = loop.check(7000);
+    assert.deepEqual(first, { id: 'a4', name: 'm4', reason: 'unreachable', silentMs: 7000 });
+    assert.equal(loop.check(7001), null, 'one removal at a time');
+    settle(false);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(loop.pending, null);
+    assert.equal(loop.check(8000)?.id, 'a4', 'planned again after the failure');
+    settle(true);
+    await new Promise((r) => setImmediate(r));
+    members = members.filter((m) => m.id !== 'a4');
+    heard.a2 = 8500;
+    heard.a3 = 8500;
+    assert.equal(loop.check(9000), null, 'three peers fit activeSize 3 and all answer');
+    leading = false;
+    members.push({ id: 'a5', name: 'm5' });
+    heard.a5 = 9000;
+    assert.equal(loop.check(9500), null, 'only the leader removes');
+    leading = true;
+    assert.equal(loop.check(9600)?.reason, 'excess');
+    assert.deepEqual(calls, ['a4', 'a4', 'a3']);
+    assert.deepEqual(lines.slice(0, 2), ['removing m4: unreachable for 7 s', 'removing m4 failed: timed out']);
   });
 });
