@@ -53,6 +53,10 @@ stage sim-5 npm run sim --silent -- --seeds 500 --nodes 5
 stage integration node --import tsx --test --test-reporter=tap --test-concurrency=1 "${integration[@]}"
 stage conformance node --import tsx test/support/with-etcd.ts -- node ../shared/conformance/run.mjs --target '{url}' --start-reference
 stage clients node --import tsx test/support/with-etcd.ts -- ../shared/clients/run-all.sh '{url}'
+stage etcdctl-diff node --import tsx test/etcdctl-diff/run.ts --no-build
+# The etcdctl checks, with Flotilla's etcdctl in place of the real one on the PATH.
+mkdir -p "$logdir/bin" && ln -sf "$PWD/bin/etcdctl" "$logdir/bin/etcdctl"
+PATH="$logdir/bin:$PATH" stage etcdctl-suite node --import tsx test/support/with-etcd.ts -- bash ../shared/clients/etcdctl.sh '{url}'
 stage crash node --import tsx test/crash/run.ts --rounds 20
 stage confd-cases node --import tsx test/confd-cases/run.ts --impl flotilla
 stage confd node --import tsx --test --test-reporter=tap --test-concurrency=1 test/confd-cases/watch.test.ts test/confd-cases/etcd-backend.test.ts test/confd-cases/tls.test.ts

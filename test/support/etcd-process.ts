@@ -3,7 +3,7 @@
  * with the same command line, on ports the OS hands out, bound to loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, openSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -51,10 +51,25 @@ export interface EtcdProcess {
   restart(): Promise<void>;
 }
 
-/** The command that runs Flotilla's etcd: compiled output when built, TypeScript through tsx otherwise. */
+/** Newest modification time of the TypeScript sources under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The command that runs Flotilla's etcd: the compiled build when it is at least as new as the
+ * sources, the TypeScript through tsx otherwise (or when FLOTILLA_FROM_SOURCE=1).
+ */
 export function flotillaCommand(): { cmd: string; args: string[] } {
   const compiled = join(repoRoot, 'dist', 'src', 'cli', 'etcd.js');
-  if (existsSync(compiled) && process.env.FLOTILLA_FROM_SOURCE !== '1') {
+  if (existsSync(compiled) && process.env.FLOTILLA_FROM_SOURCE !== '1'
+    && statSync(compiled).mtimeMs >= newestSource(join(repoRoot, 'src'))) {
     return { cmd: process.execPath, args: [compiled] };
   }
   return { cmd: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'etcd.ts')] };
