@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, existsSync, openSync, closeSync, readdirSync, stat
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import http from 'node:http';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,7 +72,8 @@ export function flotillaCommand(): { cmd: string; args: string[] } {
     && statSync(compiled).mtimeMs >= newestSource(join(repoRoot, 'src'))) {
     return { cmd: process.execPath, args: [compiled] };
   }
-  return { cmd: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'etcd.ts')] };
+  const loader = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  return { cmd: process.execPath, args: ['--import', loader, join(repoRoot, 'src', 'cli', 'etcd.ts')] };
 }
 
 function referenceBinary(): string {
