@@ -8,10 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, openSync, closeSync, readFileSync, existsSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flotillaCommand, freePort, type EtcdImpl } from './etcd-process.js';
+import { flotillaCommand, type EtcdImpl } from './etcd-process.js';
 import { FaultProxy } from './fault-proxy.js';
 
 export interface ClusterOptions {
@@ -99,6 +99,49 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => P
     }
     await delay(everyMs);
   }
+}
+
+/** The lowest port the OS hands out for outgoing connections (from ip_local_port_range). */
+function ephemeralFloor(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 2048 ? first : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Ports handed out by this process, never handed out twice. */
+const portsGiven = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free loopback port for a member to listen on, chosen below the range the OS uses for outgoing
+ * connections: a member's port must still be free when the member (re)starts, and in a busy
+ * cluster an outgoing connection can take an ephemeral port that was free a moment before.
+ * (Ports 24000-24999 are left to the conformance harness's reference etcd.)
+ */
+export async function memberPort(): Promise<number> {
+  const high = Math.min(ephemeralFloor(), 32768) - 1;
+  const low = 10000;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (port >= 24000 && port <= 24999) continue;
+    if (portsGiven.has(port)) continue;
+    if (await canListen(port)) {
+      portsGiven.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${low} and ${high}`);
 }
 
 /** Every member process still alive, killed when this process exits however it exits. */
@@ -246,9 +289,8 @@ export class Cluster {
     const name = `m${this.nextOrdinal++}`;
     const dir = join(this.rootDir, name);
     mkdirSync(dir, { recursive: true });
-    const clientPort = await freePort();
-    let peerPort = await freePort();
-    while (peerPort === clientPort) peerPort = await freePort();
+    const clientPort = await memberPort();
+    const peerPort = await memberPort();
     const proxy = await FaultProxy.start({ targetPort: peerPort, identify: (s) => this.identify(s) });
     const member = new ClusterMember(
       name,
