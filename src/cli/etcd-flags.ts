@@ -260,16 +260,22 @@ export function parseEtcdCommandLine(
     throw new FlagError(`couldn't find local name "${name}" in the initial cluster configuration`);
   }
 
+  // 0.4: a machine started with -peers joins the cluster those peers form (it asks them to add it).
   const peersText = str(v, 'peers') ?? (str(v, 'peers-file') !== undefined ? readPeersFile(str(v, 'peers-file')!) : undefined);
+  let joinByPeers = false;
   if (peersText !== undefined && peersText.trim() !== '') {
+    const own = new Set(initialAdvertisePeerUrls.map((u) => u.toString().replace(/\/$/, '')));
     for (const p of peersText.split(',')) {
+      if (p.trim() === '') continue;
       const url = hostPortUrl(p.trim(), peerScheme, 'peers').toString().replace(/\/$/, '');
+      if (own.has(url)) continue;
       const key = `peer-${url}`;
       if (!initialCluster.has(key)) initialCluster.set(key, [url]);
+      joinByPeers = true;
     }
   }
 
-  const state = str(v, 'initial-cluster-state') ?? 'new';
+  const state = str(v, 'initial-cluster-state') ?? (joinByPeers ? 'existing' : 'new');
   if (state !== 'new' && state !== 'existing') {
     throw new FlagError(`invalid value "${state}" for flag -initial-cluster-state: valid values include new,existing`);
   }
@@ -299,6 +305,7 @@ export function parseEtcdCommandLine(
       initialAdvertisePeerUrls,
       initialCluster,
       initialClusterState: state,
+      joinByPeers,
       initialClusterToken: str(v, 'initial-cluster-token') ?? 'etcd-cluster',
       cors,
       clientTls: { certFile, keyFile, trustedCaFile: trustedCa, clientCertAuth },

@@ -224,7 +224,7 @@ export class EtcdServer implements ServerFace {
     // requests and proposals keep arriving and form the next batch. A single member syncs on the loop
     // (lowest latency when nothing else waits).
     const clustered = config.initialClusterState === 'existing' || config.initialCluster.size > 1;
-    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'sync', ...options.wal } };
+    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'sync', skipSyncForCommitOnly: true, ...options.wal } };
     if (Wal.exists(walDir)) {
       boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {
@@ -360,6 +360,11 @@ export class EtcdServer implements ServerFace {
     }
     if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
       await this.wal.save(rd.hardState, rd.entries);
+    } else if (rd.hardState !== null && !this.isAlone()) {
+      // Only the commit index moved: written with the next batch, no fsync of its own and nothing
+      // waits for it (a lost commit index is learned again from the leader). A restart then replays
+      // everything this member knew to be committed.
+      this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
     }
     if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.storage.setHardState(rd.hardState);

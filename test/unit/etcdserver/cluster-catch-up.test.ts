@@ -27,6 +27,15 @@ test('a follower restarted from its data dir catches up from the log', { timeout
     assert.equal(f!.server!.store.get('/r/30', { now: 0 }).node.value, 'v30');
     assert.equal(tree(f!.server!), tree(leader.server!));
     assert.ok(f!.logLines.some((l) => /restarting member/.test(l)));
+
+    // Restarted while cut off from everyone, it still replays every write it knew was committed.
+    await c.stopMember(f!);
+    const fid = BigInt('0x' + leader.server!.members().find((m) => m.name === f!.name)!.id);
+    c.network.isolate(fid, leader.server!.members().map((m) => BigInt('0x' + m.id)));
+    await c.restartMember(f!);
+    assert.equal(f!.server!.store.index, 31);
+    assert.equal(f!.server!.store.get('/r/30', { now: 0 }).node.value, 'v30');
+    c.heal();
   } finally {
     await c.stop();
   }
