@@ -153,9 +153,17 @@ function track(child: ChildProcess): void {
   child.once('exit', () => liveChildren.delete(child));
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once('exit', () => {
+    const killAll = (): void => {
       for (const c of liveChildren) c.kill('SIGKILL');
-    });
+    };
+    process.once('exit', killAll);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        killAll();
+        // With nobody else listening, end as the signal would have without this hook.
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    }
   }
 }
 
