@@ -58,6 +58,10 @@ stage etcdctl-diff node --import tsx test/etcdctl-diff/run.ts --no-build
 mkdir -p "$logdir/bin" && ln -sf "$PWD/bin/etcdctl" "$logdir/bin/etcdctl"
 PATH="$logdir/bin:$PATH" stage etcdctl-suite node --import tsx test/support/with-etcd.ts -- bash ../shared/clients/etcdctl.sh '{url}'
 stage crash node --import tsx test/crash/run.ts --rounds 20
+mapfile -t cluster < <(find test/cluster -name '*.test.ts' | sort)
+stage cluster env CLUSTER_IMPL=flotilla node --import tsx --test --test-reporter=tap --test-concurrency=1 "${cluster[@]}"
+stage fault node --import tsx test/cluster/fault.ts --seeds 3 --duration 20 --impl flotilla
+stage cluster-conformance node --import tsx test/cluster/conformance-3node.ts --impl flotilla
 stage confd-cases node --import tsx test/confd-cases/run.ts --impl flotilla
 stage confd node --import tsx --test --test-reporter=tap --test-concurrency=1 test/confd-cases/watch.test.ts test/confd-cases/etcd-backend.test.ts test/confd-cases/tls.test.ts
 
