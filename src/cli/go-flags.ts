@@ -26,19 +26,12 @@ export interface ParsedFlags {
   readonly rest: string[];
 }
 
+import { parseGoBool } from '../go/strconv.js';
+
 export class FlagError extends Error {
   override readonly name = 'FlagError';
 }
 
-const BOOL_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const BOOL_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
-
-/** Go's strconv.ParseBool. */
-export function parseGoBool(text: string): boolean | null {
-  if (BOOL_TRUE.has(text)) return true;
-  if (BOOL_FALSE.has(text)) return false;
-  return null;
-}
 
 function convert(spec: FlagSpec, shown: string, raw: string): FlagValue {
   switch (spec.kind) {

@@ -3,6 +3,7 @@
  * Everything that touches the outside world (environment, clock, DNS, files) comes in through
  * `FunctionHost`, so this module stays pure.
  */
+import { parseGoBool } from '../go/strconv.js';
 import { base as pathBase, dir as pathDir } from './go-path.js';
 import { decodeJsonArray, decodeJsonObject } from './go-json.js';
 import { goTimeValue, type GoInstant } from './go-time.js';
@@ -90,23 +91,9 @@ function mapRunes(s: string, f: (c: string) => string): string {
 
 /** `strconv.ParseBool`. */
 export function parseBool(s: string): boolean {
-  switch (s) {
-    case '1':
-    case 't':
-    case 'T':
-    case 'TRUE':
-    case 'true':
-    case 'True':
-      return true;
-    case '0':
-    case 'f':
-    case 'F':
-    case 'FALSE':
-    case 'false':
-    case 'False':
-      return false;
-  }
-  throw new GoError(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`);
+  const b = parseGoBool(s);
+  if (b === null) throw new GoError(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`);
+  return b;
 }
 
 /** `strconv.Atoi`. */

@@ -5,6 +5,8 @@
  * arguments, which lets a command's own flags follow its positional arguments.
  */
 
+import { parseGoBool } from '../go/strconv.js';
+
 export type FlagKind = 'bool' | 'string' | 'int' | 'duration';
 
 export interface FlagSpec {
@@ -46,8 +48,6 @@ export class FlagParseError extends Error {
   }
 }
 
-const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** Go's strconv.ParseInt(s, 0, 64): sign, then 0x / 0o / 0b / leading-0 octal or decimal. */
 export function parseGoInt(text: string): number | null {
@@ -138,10 +138,9 @@ export function parseFlags(specs: FlagSpec[], args: string[]): { flags: FlagSet;
     const key = spec.names[0]!;
     explicit.add(key);
     if (spec.kind === 'bool') {
-      if (value === undefined) values.set(key, true);
-      else if (TRUE_WORDS.has(value)) values.set(key, true);
-      else if (FALSE_WORDS.has(value)) values.set(key, false);
-      else throw new FlagParseError(`invalid boolean value "${value}" for -${name}: parse error`);
+      const parsed = value === undefined ? true : parseGoBool(value);
+      if (parsed === null) throw new FlagParseError(`invalid boolean value "${value}" for -${name}: parse error`);
+      values.set(key, parsed);
       continue;
     }
     if (value === undefined) {
