@@ -44,8 +44,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     server = await EtcdServer.start(config, {
       log,
-      transport: ({ memberId, clusterId, receiver }) => new Transport({
-        memberId, clusterId, receiver,
+      transport: ({ memberId, clusterId, receiver, isRemoved, onRemovedFromCluster }) => new Transport({
+        memberId, clusterId, receiver, isRemoved, onRemovedFromCluster,
         tls: config.peerTls.certFile ? config.peerTls : undefined,
         log: (line) => log.warn('rafthttp', line),
       }),
@@ -81,7 +81,6 @@ async function main(argv: string[]): Promise<number> {
     await shutdown(1);
     return 1;
   }
-  log.info('etcdserver', `published {Name:${config.name} ClientURLs:[${config.advertiseClientUrls.map((u) => u.href.replace(/\/$/, '')).join(' ')}]} to cluster ${server.clusterId}`);
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.on(sig, () => {

@@ -22,4 +22,14 @@ export interface PeerTransport {
   stop(): Promise<void>;
 }
 
-export type PeerTransportFactory = (opts: { memberId: bigint; clusterId: bigint; receiver: RaftReceiver }) => PeerTransport;
+export interface PeerTransportContext {
+  readonly memberId: bigint;
+  readonly clusterId: bigint;
+  readonly receiver: RaftReceiver;
+  /** Whether a member ID was removed from the cluster (its messages are refused as such). */
+  readonly isRemoved: (id: bigint) => boolean;
+  /** A peer told this member it has been removed (it was down while that happened). */
+  readonly onRemovedFromCluster: () => void;
+}
+
+export type PeerTransportFactory = (context: PeerTransportContext) => PeerTransport;

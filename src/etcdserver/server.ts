@@ -203,7 +203,13 @@ export class EtcdServer implements ServerFace {
       reportUnreachable: (peer) => { this.inbox.push({ ...unreachableMessage(peer) }); this.schedulePump(); },
       reportSnapshot: (peer, ok) => { this.snapshotReports.push([peer, ok]); this.schedulePump(); },
     };
-    this.transport = options.transport({ memberId: this.id, clusterId: BigInt('0x' + this.clusterId), receiver });
+    this.transport = options.transport({
+      memberId: this.id,
+      clusterId: BigInt('0x' + this.clusterId),
+      receiver,
+      isRemoved: (peer) => this.cluster.isRemoved(peer),
+      onRemovedFromCluster: () => this.onRemovedFromCluster(),
+    });
     for (const m of this.cluster.list()) {
       if (m.id !== this.id) this.transport.addPeer(m.id, m.peerURLs);
     }
@@ -437,7 +443,10 @@ export class EtcdServer implements ServerFace {
       }
       const req = decoded.req;
       this.cluster.publish(BigInt('0x' + req.memberId), req.name, req.clientURLs);
-      if (req.memberId === this.memberId) this.published = true;
+      if (req.memberId === this.memberId && !this.published) {
+        this.published = true;
+        this.log.info('etcdserver', `published {Name:${req.name} ClientURLs:[${req.clientURLs.join(' ')}]} to cluster ${this.clusterId}`);
+      }
       this.appliedIndex = e.index;
       this.waits.resolve(decoded.id, null);
       return;
@@ -466,9 +475,7 @@ export class EtcdServer implements ServerFace {
       this.cluster.remove(cc.nodeId);
       this.confState = this.node.applyConfChange(cc);
       if (cc.nodeId === this.id) {
-        this.removed = true;
-        this.log.warn('etcdserver', 'this member has been permanently removed from the cluster');
-        setImmediate(() => this.options.onRemoved?.());
+        this.onRemovedFromCluster();
       } else {
         this.transport.removePeer(cc.nodeId);
       }
@@ -480,6 +487,17 @@ export class EtcdServer implements ServerFace {
       if (refused) this.waits.reject(reqId, refused);
       else this.waits.resolve(reqId, null);
     }
+  }
+
+  /**
+   * This member is out of the cluster: it applied its own removal, or a peer refused it as removed
+   * (it was taken out while it was away). It stops serving.
+   */
+  private onRemovedFromCluster(): void {
+    if (this.removed) return;
+    this.removed = true;
+    this.log.warn('etcdserver', 'this member has been permanently removed from the cluster');
+    setImmediate(() => this.options.onRemoved?.());
   }
 
   private serveReads(): void {
