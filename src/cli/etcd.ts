@@ -10,6 +10,8 @@ import { ServerLog } from '../etcdserver/server-log.js';
 import { WalError } from '../wal/index.js';
 import { ClientHandler } from '../api/v2http/client-handler.js';
 import { createPeerHandler } from '../api/peer-handler.js';
+import { AdminHandler } from '../api/admin/admin-handler.js';
+import { createServerAdminFace } from '../api/admin/server-admin-face.js';
 import { Transport } from '../rafthttp/index.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -62,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
   const clientHandler = new ClientHandler(server, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
   const servePeerApi = createPeerHandler(server);
   const transport = server.peerTransport();
-  const peerHandler = { serve: (req: IncomingMessage, res: ServerResponse) => { if (!transport.handle(req, res)) servePeerApi(req, res); } };
+  // The 0.4 admin API (/v2/admin/config, /v2/admin/machines) is served on the peer port. Only the
+  // API: the leader's automatic removal of peers and standby mode are not run.
+  const adminHandler = new AdminHandler(createServerAdminFace(server));
+  const peerHandler = { serve: (req: IncomingMessage, res: ServerResponse) => { if (!transport.handle(req, res) && !adminHandler.handle(req, res)) servePeerApi(req, res); } };
   try {
     for (const url of config.listenPeerUrls) {
       const l = createListener(url, config.peerTls, peerHandler);

@@ -2,7 +2,8 @@
  * The data of the server's log entries.
  *
  * A normal entry is `kind (1 byte) | request ID (8 bytes, big-endian) | JSON payload`: kind 0 is a
- * v2 store request, kind 1 a member publishing its name and client URLs. The request ID lets the
+ * v2 store request, kind 1 a member publishing its name and client URLs, kind 2 an update of the
+ * 0.4 admin configuration (only the fields the client sent). The request ID lets the
  * member that proposed an entry find the client waiting for it when the entry is applied. A
  * normal entry with no data is a leader's no-op.
  *
@@ -10,8 +11,9 @@
  */
 import type { StoreRequest } from '../store/request.js';
 import type { MemberAttributes } from './membership.js';
+import { adminConfigUpdateFrom, type AdminConfigUpdate } from './admin-config.js';
 
-export const EntryKind = { Store: 0, Publish: 1 } as const;
+export const EntryKind = { Store: 0, Publish: 1, AdminConfig: 2 } as const;
 
 export interface PublishRequest {
   readonly memberId: string;
@@ -21,7 +23,8 @@ export interface PublishRequest {
 
 export type ServerRequest =
   | { readonly kind: typeof EntryKind.Store; readonly id: bigint; readonly req: StoreRequest }
-  | { readonly kind: typeof EntryKind.Publish; readonly id: bigint; readonly req: PublishRequest };
+  | { readonly kind: typeof EntryKind.Publish; readonly id: bigint; readonly req: PublishRequest }
+  | { readonly kind: typeof EntryKind.AdminConfig; readonly id: bigint; readonly req: AdminConfigUpdate };
 
 export function encodeServerRequest(kind: number, id: bigint, payload: unknown): Uint8Array {
   const json = Buffer.from(JSON.stringify(payload), 'utf8');
@@ -40,6 +43,7 @@ export function decodeServerRequest(data: Uint8Array): ServerRequest {
   const payload: unknown = JSON.parse(buf.toString('utf8', 9));
   if (kind === EntryKind.Store) return { kind, id, req: payload as StoreRequest };
   if (kind === EntryKind.Publish) return { kind, id, req: payload as PublishRequest };
+  if (kind === EntryKind.AdminConfig) return { kind, id, req: adminConfigUpdateFrom(payload) };
   throw new Error(`unknown entry kind ${kind}`);
 }
 

@@ -38,6 +38,7 @@ import { clusterIdFor, idToHex, memberIdFor } from './member-id.js';
 import { Membership, type MemberAttributes } from './membership.js';
 import { EntryKind, decodeMemberAttributes, decodeServerRequest, encodeMemberAttributes, encodeServerRequest } from './entry-codec.js';
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
+import { DEFAULT_ADMIN_CONFIG, applyAdminConfigUpdate, adminConfigEntryPayload, type AdminConfig, type AdminConfigUpdate } from './admin-config.js';
 import { RequestWaits } from './request-waits.js';
 import type { PeerTransport, PeerTransportFactory, RaftReceiver } from './peer-transport.js';
 import { ServerLog } from './server-log.js';
@@ -91,6 +92,8 @@ interface Boot {
   readonly storage: MemoryStorage;
   readonly store: Store;
   readonly membership: Membership;
+  /** The 0.4 admin configuration from the snapshot the member restarts from (defaults otherwise). */
+  readonly adminConfig?: AdminConfig;
   readonly applied: number;
   readonly snapshotIndex: number;
   readonly confState: ConfState;
@@ -120,6 +123,8 @@ export class EtcdServer implements ServerFace {
   private readonly snapshotter: Snapshotter;
   private readonly transport: PeerTransport;
   private cluster: Membership;
+  /** The applied 0.4 admin configuration (`/v2/admin/config`); kept beside the membership. */
+  private adminConfigValue: AdminConfig;
   /** Membership changes for `/v2/members`. */
   readonly membership: MembershipFace = {
     addMember: (peerURLs) => this.addMember(peerURLs),
@@ -171,6 +176,7 @@ export class EtcdServer implements ServerFace {
     this.id = BigInt('0x' + this.memberId);
     this.store = boot.store;
     this.cluster = boot.membership;
+    this.adminConfigValue = boot.adminConfig ?? DEFAULT_ADMIN_CONFIG;
     this.confState = boot.confState;
     this.storage = boot.storage;
     this.wal = boot.wal;
@@ -398,10 +404,11 @@ export class EtcdServer implements ServerFace {
 
   private applySnapshot(snap: Snapshot): void {
     if (snap.metadata.index <= this.appliedIndex) return;
-    const { membership, store } = decodeSnapshotData(snap.data);
+    const { membership, store, adminConfig } = decodeSnapshotData(snap.data);
     const before = new Set(this.cluster.ids());
     this.store = Store.recover(store);
     this.cluster = membership;
+    this.adminConfigValue = adminConfig;
     this.confState = snap.metadata.confState;
     for (const m of membership.list()) {
       if (m.id === this.id) continue;
@@ -439,6 +446,12 @@ export class EtcdServer implements ServerFace {
         }
         this.appliedIndex = e.index;
         this.waits.resolve(decoded.id, result);
+        return;
+      }
+      if (decoded.kind === EntryKind.AdminConfig) {
+        this.adminConfigValue = applyAdminConfigUpdate(this.adminConfigValue, decoded.req);
+        this.appliedIndex = e.index;
+        this.waits.resolve(decoded.id, null);
         return;
       }
       const req = decoded.req;
@@ -647,6 +660,17 @@ export class EtcdServer implements ServerFace {
     return this.cluster.info();
   }
 
+  /** The applied 0.4 admin configuration. */
+  adminConfig(): AdminConfig {
+    return this.adminConfigValue;
+  }
+
+  /** Proposes an admin-config entry; resolves with the configuration once it is applied here. */
+  async updateAdminConfig(update: AdminConfigUpdate): Promise<AdminConfig> {
+    await this.submit(EntryKind.AdminConfig, adminConfigEntryPayload(update));
+    return this.adminConfigValue;
+  }
+
   peerTransport(): PeerTransport {
     return this.transport;
   }
@@ -686,7 +710,7 @@ export class EtcdServer implements ServerFace {
     this.snapshotting = true;
     try {
       const index = this.appliedIndex;
-      const data = encodeSnapshotData(this.cluster, this.store.save());
+      const data = encodeSnapshotData(this.cluster, this.store.save(), this.adminConfigValue);
       const snap = this.storage.createSnapshot(index, this.confState, data);
       await this.snapshotter.save({ index, term: snap.metadata.term, confState: toSnapConfState(this.confState), data });
       await this.wal.saveSnapshot({ index, term: snap.metadata.term });
@@ -761,11 +785,13 @@ async function restartMember(walDir: string, snapshotter: Snapshotter, log: Serv
   const storage = new MemoryStorage();
   let store = new Store();
   let membership = new Membership();
+  let adminConfig: AdminConfig = DEFAULT_ADMIN_CONFIG;
   let confState: ConfState = { voters: [] };
   if (snap) {
     const decoded = decodeSnapshotData(snap.data);
     store = Store.recover(decoded.store);
     membership = decoded.membership;
+    adminConfig = decoded.adminConfig;
     confState = { voters: [...snap.confState.voters], learners: [...snap.confState.learners] };
     storage.applySnapshot({ data: snap.data, metadata: { index: snap.index, term: snap.term, confState } });
   }
@@ -786,7 +812,7 @@ async function restartMember(walDir: string, snapshotter: Snapshotter, log: Serv
   }
   log.info('etcdserver', `restarting member ${identity.memberId} in cluster ${identity.clusterId} at commit index ${hardState.commit}`);
   return {
-    identity, wal: opened.wal, storage, store, membership, confState,
+    identity, wal: opened.wal, storage, store, membership, adminConfig, confState,
     applied: marker.index, snapshotIndex: marker.index,
     replayTo: Math.min(hardState.commit, storage.lastIndex()),
   };

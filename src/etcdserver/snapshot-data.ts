@@ -1,11 +1,13 @@
 /**
- * What a snapshot holds for the server: the membership (JSON) and the v2 store (its own binary
- * form), framed as `membership length (4 bytes, big-endian) | membership JSON | store bytes`.
+ * What a snapshot holds for the server: the membership (JSON, with the 0.4 admin configuration as
+ * its `adminConfig` field) and the v2 store (its own binary form), framed as
+ * `membership length (4 bytes, big-endian) | membership JSON | store bytes`.
  */
 import { Membership, type MembershipJSON } from './membership.js';
+import { DEFAULT_ADMIN_CONFIG, adminConfigFromSnapshotJSON, withAdminConfig, type AdminConfig } from './admin-config.js';
 
-export function encodeSnapshotData(membership: Membership, store: Uint8Array): Uint8Array {
-  const ms = Buffer.from(JSON.stringify(membership.toJSON()), 'utf8');
+export function encodeSnapshotData(membership: Membership, store: Uint8Array, adminConfig: AdminConfig = DEFAULT_ADMIN_CONFIG): Uint8Array {
+  const ms = Buffer.from(JSON.stringify(withAdminConfig(membership.toJSON(), adminConfig)), 'utf8');
   const out = Buffer.allocUnsafe(4 + ms.length + store.length);
   out.writeUInt32BE(ms.length, 0);
   ms.copy(out, 4);
@@ -13,10 +15,12 @@ export function encodeSnapshotData(membership: Membership, store: Uint8Array): U
   return out;
 }
 
-export function decodeSnapshotData(data: Uint8Array): { membership: Membership; store: Uint8Array } {
+/** A snapshot written before the admin configuration was recorded gives the defaults. */
+export function decodeSnapshotData(data: Uint8Array): { membership: Membership; store: Uint8Array; adminConfig: AdminConfig } {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (buf.length < 4) throw new Error('snapshot data too short');
   const n = buf.readUInt32BE(0);
-  const membership = Membership.fromJSON(JSON.parse(buf.toString('utf8', 4, 4 + n)) as MembershipJSON);
-  return { membership, store: data.subarray(4 + n) };
+  const json: unknown = JSON.parse(buf.toString('utf8', 4, 4 + n));
+  const membership = Membership.fromJSON(json as MembershipJSON);
+  return { membership, store: data.subarray(4 + n), adminConfig: adminConfigFromSnapshotJSON(json) };
 }

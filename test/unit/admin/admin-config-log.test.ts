@@ -2,41 +2,29 @@
  * The cluster configuration through the Raft log, on a three-member in-process cluster: a PUT on the
  * leader reaches every member at the same index, survives a restart (log replay) and a snapshot.
  *
- * It runs once the server applies admin-config entries (`adminConfig()` / `updateAdminConfig()`, see
- * src/etcdserver/admin-config.ts); until then it is skipped.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { AdminHandler } from '../../../src/api/admin/admin-handler.js';
-import { createServerAdminFace, type AdminServer } from '../../../src/api/admin/server-admin-face.js';
+import { createServerAdminFace } from '../../../src/api/admin/server-admin-face.js';
 import { DEFAULT_ADMIN_CONFIG, type AdminConfig } from '../../../src/etcdserver/admin-config.js';
 import { EtcdServer } from '../../../src/etcdserver/server.js';
 import { InProcessCluster, put, waitFor } from '../etcdserver/in-process-cluster.js';
 import { send, serve } from './http-reply.js';
 
-/** The server as an admin server, when it offers the admin-config methods. */
-function asAdminServer(server: EtcdServer): AdminServer | null {
-  const candidate = server as unknown as Partial<AdminServer>;
-  return typeof candidate.adminConfig === 'function' && typeof candidate.updateAdminConfig === 'function'
-    ? (server as unknown as AdminServer)
-    : null;
-}
-
-const wired = typeof (EtcdServer.prototype as unknown as Partial<AdminServer>).updateAdminConfig === 'function';
-
-describe('admin config through the log', { skip: wired ? false : 'the server does not apply admin-config entries yet' }, () => {
+describe('admin config through the log', () => {
   let cluster: InProcessCluster;
   before(async () => {
     cluster = await InProcessCluster.start({ size: 3, snapshotCount: 20, snapshotCatchUpEntries: 5 });
   });
   after(() => cluster.stop());
 
-  const configOf = (s: EtcdServer): AdminConfig => asAdminServer(s)!.adminConfig();
+  const configOf = (s: EtcdServer): AdminConfig => s.adminConfig();
 
   it('a PUT on the leader is applied by every member, and survives restart and snapshot', async () => {
     const leader = await cluster.leader();
-    const admin = await serve((req, res) => { new AdminHandler(createServerAdminFace(asAdminServer(leader.server!)!)).handle(req, res); });
+    const admin = await serve((req, res) => { new AdminHandler(createServerAdminFace(leader.server!)).handle(req, res); });
     try {
       for (const s of cluster.servers) assert.deepEqual(configOf(s), DEFAULT_ADMIN_CONFIG);
       const r = await send(admin.base, 'PUT', '/v2/admin/config', '{"activeSize":4,"syncInterval":0.5}');
