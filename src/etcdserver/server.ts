@@ -30,7 +30,7 @@ import {
   type Ready,
   type Snapshot,
 } from '../raft/index.js';
-import { MembershipError, type LeaderStatsFacts, type MemberInfo, type MembershipFace, type SelfStatsFacts, type ServerFace } from '../api/v2http/server-face.js';
+import { MembershipError, type FollowerStats, type LeaderStatsFacts, type MemberInfo, type MembershipFace, type SelfStatsFacts, type ServerFace } from '../api/v2http/server-face.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, rfc3339Nano, type Clock } from './clock.js';
 import { goDuration } from './go-duration.js';
@@ -699,7 +699,7 @@ export class EtcdServer implements ServerFace {
 
   leaderStats(): LeaderStatsFacts | null {
     if (this.node.raft.state !== StateType.Leader) return null;
-    const followers: Record<string, ReturnType<PeerTransport['followerStats']> extends Map<bigint, infer F> ? F : never> = {};
+    const followers: Record<string, FollowerStats> = {};
     for (const [id, stats] of this.transport.followerStats()) followers[idToHex(id)] = stats;
     return { leader: this.memberId, followers };
   }
