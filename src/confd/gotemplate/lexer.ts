@@ -105,6 +105,21 @@ export function lex(input: string): Token[] {
     start = pos;
     startLine = line;
   };
+  /** Moves past a quoted literal whose opening quote was just read; false when the line ends first. */
+  const skipQuoted = (quote: string): boolean => {
+    for (;;) {
+      const d = input[pos++];
+      if (d === '\\') {
+        const e = input[pos];
+        if (e !== undefined && e !== '\n') {
+          pos++;
+          continue;
+        }
+      }
+      if (d === undefined || d === '\n') return false;
+      if (d === quote) return true;
+    }
+  };
   const error = (msg: string): Token[] => {
     tokens.push({ type: 'error', val: msg, pos: start, line: startLine });
     return tokens;
@@ -212,18 +227,7 @@ export function lex(input: string): Token[] {
           emit('pipe');
           continue;
         case '"': {
-          for (;;) {
-            const d = input[pos++];
-            if (d === '\\') {
-              const e = input[pos];
-              if (e !== undefined && e !== '\n') {
-                pos++;
-                continue;
-              }
-            }
-            if (d === undefined || d === '\n') return error('unterminated quoted string');
-            if (d === '"') break;
-          }
+          if (!skipQuoted('"')) return error('unterminated quoted string');
           emit('string');
           continue;
         }
@@ -235,18 +239,7 @@ export function lex(input: string): Token[] {
           continue;
         }
         case "'": {
-          for (;;) {
-            const d = input[pos++];
-            if (d === '\\') {
-              const e = input[pos];
-              if (e !== undefined && e !== '\n') {
-                pos++;
-                continue;
-              }
-            }
-            if (d === undefined || d === '\n') return error('unterminated character constant');
-            if (d === "'") break;
-          }
+          if (!skipQuoted("'")) return error('unterminated character constant');
           emit('charConstant');
           continue;
         }
