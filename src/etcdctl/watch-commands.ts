@@ -3,6 +3,19 @@ import { spawn } from 'node:child_process';
 import type { CommandAction } from './key-commands.js';
 import { CtlExit, EXIT } from './ctl-io.js';
 import { printResponseKey } from './response-printer.js';
+import type { EtcdResponse, Watcher } from '../client/index.js';
+import type { CtlSession } from './ctl-session.js';
+
+/** The watch's next event, null once it has ended; a failed watch ends etcdctl as a server error. */
+async function nextEvent(watcher: Watcher, s: CtlSession): Promise<EtcdResponse | null> {
+  let r: IteratorResult<EtcdResponse>;
+  try {
+    r = await watcher.next();
+  } catch (err) {
+    return s.fail(EXIT.serverError, err);
+  }
+  return r.done ? null : r.value;
+}
 
 export const watchCommand: CommandAction = async (s, flags, args) => {
   const client = await s.syncedClient();
@@ -13,14 +26,8 @@ export const watchCommand: CommandAction = async (s, flags, args) => {
   s.io.exitOnInterrupt?.();
   const watcher = client.watch(key, { recursive, afterIndex: flags.number('after-index'), resumeOnError: false });
   for (;;) {
-    let r;
-    try {
-      r = await watcher.next();
-    } catch (err) {
-      return s.fail(EXIT.serverError, err);
-    }
-    if (r.done) return;
-    const event = r.value;
+    const event = await nextEvent(watcher, s);
+    if (event === null) return;
     if (event.node.dir) continue;
     if (recursive) s.io.stdout(`[${event.action}] ${event.node.key}\n`);
     printResponseKey(s.io, event, s.output);
@@ -51,14 +58,8 @@ export const execWatchCommand: CommandAction = async (s, flags, args) => {
     resumeOnError: false,
   });
   for (;;) {
-    let r;
-    try {
-      r = await watcher.next();
-    } catch (err) {
-      return s.fail(EXIT.serverError, err);
-    }
-    if (r.done) return;
-    const event = r.value;
+    const event = await nextEvent(watcher, s);
+    if (event === null) return;
     if (event.node.dir) {
       s.io.stderr(`Ignored dir ${event.node.key} change\n`);
       continue;
