@@ -28,27 +28,8 @@ export class WatchIndexClearedError extends EtcdError {
   override readonly name: string = 'WatchIndexClearedError';
 }
 
-export const ERROR_CODES = {
-  KeyNotFound: 100,
-  TestFailed: 101,
-  NotFile: 102,
-  NotDir: 104,
-  NodeExist: 105,
-  RootReadOnly: 107,
-  DirNotEmpty: 108,
-  Unauthorized: 110,
-  PrevValueRequired: 201,
-  TtlNaN: 202,
-  IndexNaN: 203,
-  InvalidField: 209,
-  InvalidForm: 210,
-  RefreshValue: 211,
-  RefreshTtlRequired: 212,
-  RaftInternal: 300,
-  LeaderElect: 301,
-  WatcherCleared: 400,
-  EventIndexCleared: 401,
-} as const;
+/** etcd's v2 error codes by name (one table, shared with the store that raises them). */
+export { ErrorCode as ERROR_CODES } from '../store/errors.js';
 
 /** A failure to get an answer from one endpoint (connection refused, reset, header timeout, 5xx). */
 export class EndpointError extends Error {
