@@ -17,6 +17,11 @@ export class StoreNode {
   expireTime: number;
   /** Position in the TTL heap, -1 when not in it. */
   heapIndex = -1;
+  /**
+   * Number of the store save that has already taken this node's image (kept its earlier state, or
+   * encoded it): later changes during that save need no copy.
+   */
+  saveEpoch = 0;
 
   constructor(
     path: string,

@@ -11,8 +11,8 @@
  *                   name length, value length (both in UTF-16 code units)
  *   then S bytes: UTF-8 of every node's name followed by its value, in the same pre-order
  *
- * Numbers go through one Float64Array and all text through one UTF-8 encode/decode call, so both
- * directions are a couple of native bulk operations plus one pass over the nodes.
+ * Numbers go through one Float64Array and the text through a few large UTF-8 encode calls (one decode
+ * call on the way back), so both directions are bulk native operations plus one pass over the nodes.
  */
 import { StoreNode } from './node.js';
 
@@ -44,33 +44,144 @@ class NumberList {
   }
 }
 
-function encodeNode(n: StoreNode, numbers: NumberList, text: string[]): void {
-  const children = n.children;
-  numbers.push6(children === null ? -1 : children.size, n.createdIndex, n.modifiedIndex, n.expireTime, n.name.length, n.value.length);
-  text.push(n.name, n.value);
-  if (children !== null) for (const child of children.values()) encodeNode(child, numbers, text);
+/** What the writer needs of a node: its fields, and the children it had when the save began. */
+export interface NodeImage {
+  readonly createdIndex: number;
+  readonly modifiedIndex: number;
+  readonly expireTime: number;
+  readonly value: string;
+  /** Children in map order, or null for a key. */
+  readonly children: readonly StoreNode[] | null;
 }
 
-export function encodeSnapshot(root: StoreNode, index: number): Uint8Array {
-  const numbers = new NumberList();
-  const text: string[] = [];
-  encodeNode(root, numbers, text);
-  const count = numbers.length / FIELDS;
-  const textBytes = Buffer.from(text.join(''), 'utf8');
-  const out = new Uint8Array(HEADER_BYTES + numbers.length * 8 + textBytes.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, VERSION, true);
-  view.setFloat64(8, index, true);
-  view.setFloat64(16, count, true);
-  view.setFloat64(24, textBytes.length, true);
-  if (isLittleEndian()) {
-    out.set(new Uint8Array(numbers.data.buffer, 0, numbers.length * 8), HEADER_BYTES);
-  } else {
-    for (let i = 0; i < numbers.length; i++) view.setFloat64(HEADER_BYTES + i * 8, numbers.data[i]!, true);
+/**
+ * Where the writer gets the image of a node the store changed after the save began (copy on write):
+ * null means the node is unchanged and is read as it is.
+ */
+export interface NodeImageSource {
+  image(n: StoreNode): NodeImage | null;
+}
+
+/** Text is encoded to UTF-8 in pieces of about this many UTF-16 units. */
+const TEXT_PIECE_UNITS = 1 << 18;
+
+/**
+ * Encodes a store tree a slice at a time (pre-order, an explicit stack instead of recursion), so a
+ * large store is saved without holding the event loop for the whole walk. The tree may change
+ * between slices: the image source answers for every node as it was when the save began.
+ */
+export class SnapshotWriter {
+  private readonly numbers = new NumberList();
+  private readonly text: string[] = [];
+  private textUnits = 0;
+  private readonly pieces: Buffer[] = [];
+  private piecesBytes = 0;
+  /** Children lists being walked, and the next position in each. */
+  private readonly lists: (readonly StoreNode[])[] = [];
+  private readonly positions: number[] = [];
+  private started = false;
+  private output: Uint8Array | null = null;
+
+  constructor(
+    private readonly root: StoreNode,
+    private readonly index: number,
+    private readonly source: NodeImageSource,
+  ) {}
+
+  get done(): boolean {
+    return this.output !== null;
   }
-  out.set(textBytes, HEADER_BYTES + numbers.length * 8);
-  return out;
+
+  /** Encodes up to `budget` more nodes; true once the whole tree is encoded. */
+  step(budget: number): boolean {
+    if (this.output !== null) return true;
+    let left = budget;
+    if (!this.started) {
+      this.started = true;
+      this.visit(this.root);
+      left--;
+    }
+    const lists = this.lists;
+    const positions = this.positions;
+    while (lists.length > 0) {
+      if (left <= 0) return false;
+      const top = lists.length - 1;
+      const list = lists[top]!;
+      const pos = positions[top]!;
+      if (pos === list.length) {
+        lists.pop();
+        positions.pop();
+        continue;
+      }
+      positions[top] = pos + 1;
+      this.visit(list[pos]!);
+      left--;
+    }
+    this.output = this.assemble();
+    return true;
+  }
+
+  /** The encoded snapshot; only after `step` returned true. */
+  result(): Uint8Array {
+    if (this.output === null) throw new Error('snapshot not finished');
+    return this.output;
+  }
+
+  private visit(n: StoreNode): void {
+    const img = this.source.image(n) ?? n;
+    const children = img === n ? (n.children === null ? null : [...n.children.values()]) : (img as NodeImage).children;
+    this.numbers.push6(children === null ? -1 : children.length, img.createdIndex, img.modifiedIndex, img.expireTime, n.name.length, img.value.length);
+    this.text.push(n.name, img.value);
+    this.textUnits += n.name.length + img.value.length;
+    if (this.textUnits >= TEXT_PIECE_UNITS) this.flushText();
+    if (children !== null && children.length > 0) {
+      this.lists.push(children);
+      this.positions.push(0);
+    }
+  }
+
+  private flushText(): void {
+    if (this.text.length === 0) return;
+    const piece = Buffer.from(this.text.join(''), 'utf8');
+    this.pieces.push(piece);
+    this.piecesBytes += piece.length;
+    this.text.length = 0;
+    this.textUnits = 0;
+  }
+
+  private assemble(): Uint8Array {
+    this.flushText();
+    const numbers = this.numbers;
+    const count = numbers.length / FIELDS;
+    const numbersEnd = HEADER_BYTES + numbers.length * 8;
+    const out = new Uint8Array(numbersEnd + this.piecesBytes);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, MAGIC, true);
+    view.setUint32(4, VERSION, true);
+    view.setFloat64(8, this.index, true);
+    view.setFloat64(16, count, true);
+    view.setFloat64(24, this.piecesBytes, true);
+    if (isLittleEndian()) {
+      out.set(new Uint8Array(numbers.data.buffer, 0, numbers.length * 8), HEADER_BYTES);
+    } else {
+      for (let i = 0; i < numbers.length; i++) view.setFloat64(HEADER_BYTES + i * 8, numbers.data[i]!, true);
+    }
+    let at = numbersEnd;
+    for (const piece of this.pieces) {
+      out.set(piece, at);
+      at += piece.length;
+    }
+    return out;
+  }
+}
+
+/** Every node as it is: for a save that runs to the end in one go. */
+const LIVE: NodeImageSource = { image: () => null };
+
+export function encodeSnapshot(root: StoreNode, index: number): Uint8Array {
+  const writer = new SnapshotWriter(root, index, LIVE);
+  writer.step(Infinity);
+  return writer.result();
 }
 
 export function decodeSnapshot(data: Uint8Array): { root: StoreNode; index: number } {

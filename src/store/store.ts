@@ -23,7 +23,7 @@ import type {
   UpdateRequest,
   WriteRequest,
 } from './request.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
+import { decodeSnapshot, SnapshotWriter, type NodeImage, type NodeImageSource } from './snapshot-codec.js';
 import { emptyStoreStats, type StoreCounter, type StoreStatsJSON } from './store-stats.js';
 import { TtlHeap } from './ttl-heap.js';
 import type { Watcher } from './watcher.js';
@@ -49,6 +49,10 @@ export class Store {
   private readonly hub: WatcherHub;
   private readonly ttlHeap = new TtlHeap();
   private readonly counters = emptyStoreStats();
+  /** Number of the newest save; nodes created since carry it, as no running save can reach them. */
+  private saveEpoch = 0;
+  /** The save in progress, which needs the earlier image of every node changed before it got there. */
+  private saving: SaveInProgress | null = null;
 
   constructor(historyCapacity = 1000) {
     this.root = new StoreNode('/', '', null, 0, 0, '', true, 0);
@@ -174,6 +178,7 @@ export class Store {
     const newValue = req.refresh === true ? n.value : req.value;
     const prevNode = this.repr(n, false, false, req.time);
     if (!n.isDir) {
+      this.beforeChange(n);
       n.value = newValue;
       n.modifiedIndex = next; // a directory keeps its modifiedIndex (etcd quirk)
     }
@@ -209,6 +214,7 @@ export class Store {
     this.currentIndex = next;
     const prevNode = this.repr(n, false, false, req.time);
     const value = req.refresh === true ? n.value : req.value;
+    this.beforeChange(n);
     n.value = value;
     n.modifiedIndex = next;
     this.updateTtl(n, expirationFor(req.time, req.ttl));
@@ -334,10 +340,13 @@ export class Store {
       if (!replace) throw new EtcdError(ErrorCode.NodeExist, path, cur);
       if (existing.isDir) throw new EtcdError(ErrorCode.NotFile, path, cur);
       prevNode = this.repr(existing, false, false, now);
+      this.beforeChange(parent);
       parent.children!.delete(name);
       if (existing.heapIndex >= 0) this.ttlHeap.remove(existing);
     }
     const n = new StoreNode(path, name, parent, next, next, dir ? '' : value, dir, expireTime);
+    n.saveEpoch = this.saveEpoch;
+    this.beforeChange(parent);
     parent.children!.set(name, n);
     const node: NodeJSON = dir ? { key: path, dir: true } : { key: path, value };
     if (expireTime !== 0) {
@@ -362,6 +371,8 @@ export class Store {
       let child = cur.children!.get(name);
       if (child === undefined) {
         child = new StoreNode(path.slice(0, end), name, cur, this.currentIndex + 1, this.currentIndex + 1, '', true, 0);
+        child.saveEpoch = this.saveEpoch;
+        this.beforeChange(cur);
         cur.children!.set(name, child);
       } else if (!child.isDir) {
         throw new EtcdError(ErrorCode.NotDir, child.path, this.currentIndex);
@@ -375,7 +386,10 @@ export class Store {
   /** Detaches `n` (and its subtree) and wakes the watchers on every removed path. */
   private removeSubtree(n: StoreNode, event: StoreEvent): void {
     const parent = n.parent;
-    if (parent !== null && parent.children!.get(n.name) === n) parent.children!.delete(n.name);
+    if (parent !== null && parent.children!.get(n.name) === n) {
+      this.beforeChange(parent);
+      parent.children!.delete(n.name);
+    }
     if (this.hub.hasWatchers || this.ttlHeap.size > 0) this.forgetRemoved(n, event);
     n.parent = null;
   }
@@ -387,6 +401,7 @@ export class Store {
   }
 
   private updateTtl(n: StoreNode, expireTime: number): void {
+    if (expireTime !== n.expireTime) this.beforeChange(n);
     if (!n.isPermanent) {
       n.expireTime = expireTime;
       if (expireTime === 0) this.ttlHeap.remove(n);
@@ -538,7 +553,38 @@ export class Store {
 
   /** The whole tree, index and TTLs in a compact binary form (history and watchers are not kept). */
   save(): Uint8Array {
-    return encodeSnapshot(this.root, this.currentIndex);
+    const job = this.beginSave();
+    job.step(Infinity);
+    return job.result();
+  }
+
+  /**
+   * Starts a save of the store as it is now, to be encoded a slice at a time with `step` while the
+   * store keeps taking writes: a node changed before the save reached it keeps its earlier image
+   * until then. The output is the same as `save()` at this moment would give. Starting a new save
+   * abandons one still running.
+   */
+  beginSave(): StoreSave {
+    if (this.saving !== null) this.saving.abandoned = true;
+    const epoch = ++this.saveEpoch;
+    const saving = new SaveInProgress(epoch);
+    this.saving = saving;
+    const writer = new SnapshotWriter(this.root, this.currentIndex, saving);
+    return {
+      step: (budget: number): boolean => {
+        if (saving.abandoned) throw new Error('store save abandoned by a newer one');
+        const done = writer.step(budget);
+        if (done && this.saving === saving) this.saving = null;
+        return done;
+      },
+      result: () => writer.result(),
+    };
+  }
+
+  /** Keeps the image of `n` for a running save that has not reached it yet. */
+  private beforeChange(n: StoreNode): void {
+    const saving = this.saving;
+    if (saving !== null && n.saveEpoch !== saving.epoch) saving.keep(n);
   }
 
   /** A store rebuilt from `save()` output. */
@@ -558,6 +604,42 @@ export class Store {
       if (n.expireTime !== 0) this.ttlHeap.push(n);
       if (n.children !== null) for (const c of n.children.values()) stack.push(c);
     }
+  }
+}
+
+/** A store save in progress (see `Store.beginSave`). */
+export interface StoreSave {
+  /** Encodes up to `budget` more nodes; true once done. */
+  step(budget: number): boolean;
+  /** The encoded store, once `step` returned true. */
+  result(): Uint8Array;
+}
+
+/** The images a running save needs of nodes changed before it reached them. */
+class SaveInProgress implements NodeImageSource {
+  private readonly kept = new Map<StoreNode, NodeImage>();
+  abandoned = false;
+
+  constructor(readonly epoch: number) {}
+
+  keep(n: StoreNode): void {
+    n.saveEpoch = this.epoch;
+    this.kept.set(n, {
+      createdIndex: n.createdIndex,
+      modifiedIndex: n.modifiedIndex,
+      expireTime: n.expireTime,
+      value: n.value,
+      children: n.children === null ? null : [...n.children.values()],
+    });
+  }
+
+  image(n: StoreNode): NodeImage | null {
+    if (n.saveEpoch !== this.epoch) {
+      // Reached before any change: encoded as it is, and changes from now on need no copy.
+      n.saveEpoch = this.epoch;
+      return null;
+    }
+    return this.kept.get(n) ?? null;
   }
 }
 
