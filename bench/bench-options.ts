@@ -3,7 +3,7 @@
  */
 import type { EtcdImpl } from '../test/support/etcd-process.js';
 
-export const suiteNames = ['put', 'get', 'rss', 'restart'] as const;
+export const suiteNames = ['put', 'get', 'rss', 'restart', 'cluster'] as const;
 export type SuiteName = (typeof suiteNames)[number];
 
 export interface BenchOptions {
@@ -25,6 +25,8 @@ export interface BenchOptions {
   readonly settleSec: number;
   /** SIGKILL + restart cycles per server and round. */
   readonly restartRuns: number;
+  /** Failover and watch fan-out repetitions per server and round (cluster suite). */
+  readonly clusterRuns: number;
   /** Servers to measure, in the order they take turns. */
   readonly impls: readonly EtcdImpl[];
   /** Where to write the markdown section (it is always printed too). */
@@ -35,7 +37,7 @@ export interface BenchOptions {
 
 export const usage = `usage: npm run bench -- [options]
   --quick                 short smoke run (2 s runs, 1 and 64 connections, 10k keys, 1 round)
-  --only put,get,rss,restart
+  --only put,get,rss,restart,cluster
   --duration S            seconds per wrk run (default 10)
   --warmup S              seconds of unmeasured load before each wrk run (default 2; 0 to skip)
   --connections 1,16,64,256
@@ -44,6 +46,7 @@ export const usage = `usage: npm run bench -- [options]
   --value-bytes N         value size for PUTs and the load (default 100)
   --settle S              seconds between the end of the load and the second RSS reading (default 15)
   --restart-runs N        SIGKILL + restart cycles per server and round (default 3)
+  --cluster-runs N        failovers and watch fan-outs per server and round, 3-member cluster (default 3)
   --impls flotilla,reference
   --markdown FILE         also write the markdown section to FILE
   --no-build              do not run \`npm run build\` first`;
@@ -60,6 +63,7 @@ const full: BenchOptions = {
   loadConcurrency: 64,
   settleSec: 15,
   restartRuns: 3,
+  clusterRuns: 3,
   impls: ['flotilla', 'reference'],
   markdownFile: null,
   build: true,
@@ -74,6 +78,7 @@ const quick: Partial<BenchOptions> = {
   keys: 10_000,
   settleSec: 2,
   restartRuns: 1,
+  clusterRuns: 1,
 };
 
 function positiveInt(flag: string, text: string | undefined): number {
@@ -126,6 +131,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       case '--concurrency': explicit.loadConcurrency = positiveInt(flag, value()); break;
       case '--settle': explicit.settleSec = positiveNumber(flag, value()); break;
       case '--restart-runs': explicit.restartRuns = positiveInt(flag, value()); break;
+      case '--cluster-runs': explicit.clusterRuns = positiveInt(flag, value()); break;
       case '--impls': {
         const impls = list(flag, value());
         for (const impl of impls) {

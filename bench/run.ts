@@ -7,11 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { Cluster } from '../test/support/cluster.js';
 import { repoRoot, startEtcd, type EtcdImpl, type EtcdProcess } from '../test/support/etcd-process.js';
 import { parseBenchOptions, usage, type BenchOptions } from './bench-options.js';
 import { implLabel, type BenchSuite, type SuiteContext } from './bench-suite.js';
 import { markdownSection, textTable, type RunDescription } from './comparison-report.js';
-import { compare, type Measurement } from './measurement.js';
+import { compare, ratioGoals, type Measurement } from './measurement.js';
+import { clusterSuite } from './suites/cluster-suite.js';
 import { loadRestartSuite } from './suites/load-restart-suite.js';
 import { killRunningWrk } from './wrk.js';
 import { throughputSuite } from './suites/throughput-suite.js';
@@ -27,6 +29,7 @@ function suitesFor(options: BenchOptions): BenchSuite[] {
   const memory = options.only.includes('rss');
   const restart = options.only.includes('restart');
   if (memory || restart) suites.push(loadRestartSuite({ memory, restart }));
+  if (options.only.includes('cluster')) suites.push(clusterSuite());
   return suites;
 }
 
@@ -40,6 +43,7 @@ function firstLine(cmd: string, args: string[]): string {
 function describeRun(argv: readonly string[], options: BenchOptions, suites: readonly BenchSuite[]): RunDescription {
   const cpus = os.cpus();
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const singleNode = options.only.some((name) => name !== 'cluster');
   const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
   const status = spawnSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8', timeout: 10_000, cwd: repoRoot });
   const dirty = (status.stdout ?? '').trim() !== '' ? ' (with uncommitted changes in src/)' : '';
@@ -49,8 +53,8 @@ function describeRun(argv: readonly string[], options: BenchOptions, suites: rea
     machine: `${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average at start ${load}`,
     versions: `Flotilla ${commit}${dirty}, ${firstLine('/usr/bin/etcd', ['--version'])}, Node ${process.version}, ${firstLine('wrk', ['--version']).replace(/ Copyright.*$/, '')}`,
     method: [
-      `Each figure is the median over ${options.rounds} run(s) per server; the servers take turns (Flotilla, etcd, Flotilla, etcd) so drift hits both. Both are started with the same etcd 3.4 command line (one member, \`--enable-v2\`), on loopback, with a fresh temp data dir.`,
-      `wrk runs last ${options.durationSec} s after ${options.warmupSec} s of unmeasured warm-up; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round.`,
+      `Each figure is the median over ${options.rounds} run(s) per server; the servers take turns (Flotilla, etcd, Flotilla, etcd) so drift hits both. Both are started with the same etcd 3.4 command line (${singleNode ? 'one member' : 'static bootstrap of 3 members'}, \`--enable-v2\`), on loopback, with a fresh temp data dir.`,
+      `wrk runs last ${options.durationSec} s after ${options.warmupSec} s of unmeasured warm-up; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes${singleNode ? `; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round` : ''}.`,
       ...suites.map((s) => s.method),
     ],
   };
@@ -79,17 +83,25 @@ async function main(): Promise<number> {
   const running = new Set<EtcdProcess>();
   const starting = new Set<Promise<EtcdProcess | null>>();
   const unavailable = new Set<EtcdImpl>();
+  const clusters = new Set<Cluster>();
+  const startingClusters = new Set<Promise<Cluster | null>>();
+  const clusterless = new Set<EtcdImpl>();
   let started = 0;
   let interrupted = false;
 
   const stopAll = async (): Promise<void> => {
     killRunningWrk();
     // A server still starting is stopped as soon as its start resolves (bounded by the start timeout).
-    await Promise.all([...starting]);
+    await Promise.all([...starting, ...startingClusters]);
     await Promise.all([...running].map((s) => s.stop().catch(() => undefined)));
+    await Promise.all([...clusters].map((c) => c.stop().catch(() => undefined)));
     running.clear();
+    clusters.clear();
   };
+  // Kept registered (not `once`) so the exit hook of test/support/cluster.ts, which kills cluster
+  // members on a signal, sees a listener and leaves the exit to stopAll().
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) process.exit(130); // a second signal does not wait for the servers to stop
     interrupted = true;
     log(`${signal}: stopping servers`);
     void stopAll().finally(() => process.exit(130));
@@ -99,8 +111,8 @@ async function main(): Promise<number> {
     log(`bench failed: ${err.stack ?? err.message}`);
     void stopAll().finally(() => process.exit(1));
   });
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const ctx: SuiteContext = {
     options,
@@ -126,6 +138,30 @@ async function main(): Promise<number> {
       running.delete(server);
       await server.stop();
     },
+    startCluster(impl, clusterOptions) {
+      if (interrupted || clusterless.has(impl)) return Promise.resolve(null);
+      const start = Cluster.start({ ...clusterOptions, impl }).then(
+        async (cluster) => {
+          if (interrupted) {
+            await cluster.stop();
+            return null;
+          }
+          clusters.add(cluster);
+          return cluster;
+        },
+        (err: unknown) => {
+          clusterless.add(impl);
+          log(`a ${implLabel(impl)} cluster did not start, no more ${implLabel(impl)} clusters from now on: ${(err as Error).message}`);
+          return null;
+        },
+      );
+      startingClusters.add(start);
+      return start.finally(() => startingClusters.delete(start));
+    },
+    async stopCluster(cluster) {
+      clusters.delete(cluster);
+      await cluster.stop();
+    },
     log,
   };
 
@@ -139,7 +175,7 @@ async function main(): Promise<number> {
     await stopAll();
   }
 
-  const rows = compare(measurements);
+  const rows = compare(measurements, [...ratioGoals, ...suites.flatMap((s) => s.goals ?? [])]);
   process.stdout.write(`\n${textTable(rows)}\n\n`);
   const markdown = markdownSection(rows, description);
   process.stdout.write(`${markdown}\n`);

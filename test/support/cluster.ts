@@ -3,6 +3,9 @@
  * etcd 3.4's static-bootstrap command line. Members reach each other only through fault proxies
  * (each member advertises its proxy's URL as its peer URL), so a test can cut, delay and make
  * one-way the links between members. Everything it starts is stopped by `stop()`.
+ * With `direct: true` there are no proxies: members talk to each other's peer ports straight away
+ * (for benchmarks, where a proxy in the test process would add a hop and compete for its CPU), and
+ * the link faults (partition, isolate, dropOneWay, slowLinks) are not available.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, openSync, closeSync, readFileSync, existsSync } from 'node:fs';
@@ -30,6 +33,8 @@ export interface ClusterOptions {
   startTimeoutMs?: number;
   /** Keep the data and log directory after stop() (also when CLUSTER_KEEP=1). */
   keep?: boolean;
+  /** Members connect to each other's peer ports directly, without fault proxies (default false). */
+  direct?: boolean;
 }
 
 export interface HttpAnswer {
@@ -226,13 +231,14 @@ export class ClusterMember {
   constructor(
     readonly name: string,
     readonly clientURL: string,
-    /** The URL peers use: the member's fault proxy. */
+    /** The URL peers use: the member's fault proxy (its own peer URL when the cluster is direct). */
     readonly peerURL: string,
     /** Where the member really listens for peers. */
     readonly listenPeerURL: string,
     readonly dataDir: string,
     readonly logFile: string,
-    readonly proxy: FaultProxy,
+    /** null when the cluster was started with `direct: true`. */
+    readonly proxy: FaultProxy | null,
     /** The command line, set when the member is first launched (restarts reuse it). */
     public argv: { cmd: string; args: string[] },
   ) {}
@@ -299,12 +305,13 @@ export class Cluster {
     mkdirSync(dir, { recursive: true });
     const clientPort = await memberPort();
     const peerPort = await memberPort();
-    const proxy = await FaultProxy.start({ targetPort: peerPort, identify: (s) => this.identify(s) });
+    const listenPeerURL = `http://127.0.0.1:${peerPort}`;
+    const proxy = this.options.direct ? null : await FaultProxy.start({ targetPort: peerPort, identify: (s) => this.identify(s) });
     const member = new ClusterMember(
       name,
       `http://127.0.0.1:${clientPort}`,
-      proxy.url,
-      `http://127.0.0.1:${peerPort}`,
+      proxy?.url ?? listenPeerURL,
+      listenPeerURL,
       join(dir, 'data'),
       join(dir, 'member.log'),
       proxy,
@@ -485,7 +492,7 @@ export class Cluster {
         if (a === b) continue;
         const ga = groupOf.get(a);
         const gb = groupOf.get(b);
-        if (ga !== undefined && gb !== undefined && ga !== gb) this.members[b]!.proxy.cut(this.members[a]!.name);
+        if (ga !== undefined && gb !== undefined && ga !== gb) this.proxyOf(b).cut(this.members[a]!.name);
       }
     }
   }
@@ -501,21 +508,30 @@ export class Cluster {
     const f = this.members[from]!;
     const t = this.members[to]!;
     // Bytes from `from` arrive at `to` either on connections `from` opened to `to`'s proxy ...
-    t.proxy.drop(f.name, 'in');
+    this.proxyOf(to).drop(f.name, 'in');
     // ... or as answers on connections `to` opened to `from`'s proxy.
-    f.proxy.drop(t.name, 'out');
+    this.proxyOf(from).drop(t.name, 'out');
   }
 
   /** Delays every byte on links into and out of member i. */
   slowLinks(i: number, ms: number): void {
     const m = this.members[i]!;
-    m.proxy.delay('*', ms);
-    for (const other of this.members) if (other !== m) other.proxy.delay(m.name, ms);
+    this.proxyOf(i).delay('*', ms);
+    this.members.forEach((other, j) => {
+      if (other !== m) this.proxyOf(j).delay(m.name, ms);
+    });
   }
 
   /** Restores every link. */
   heal(): void {
-    for (const m of this.members) m.proxy.heal();
+    for (const m of this.members) m.proxy?.heal();
+  }
+
+  /** The fault proxy in front of member i; link faults need one, so a direct cluster has none to offer. */
+  private proxyOf(i: number): FaultProxy {
+    const proxy = this.members[i]!.proxy;
+    if (!proxy) throw new Error('this cluster was started with direct: true, without fault proxies; link faults are not available');
+    return proxy;
   }
 
   /** The JSON of GET /v2/members from a live member. */
@@ -599,7 +615,7 @@ export class Cluster {
           await Promise.race([exited(child), delay(5000)]);
           m.child = null;
         }
-        await m.proxy.close();
+        await m.proxy?.close();
       }),
     );
     if (!this.preserved && !(this.options.keep ?? false) && process.env.CLUSTER_KEEP !== '1') rmSync(this.rootDir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { parseBenchOptions } from '../../../bench/bench-options.js';
 test('defaults are the full benchmark', () => {
   const o = parseBenchOptions([]);
   assert.deepEqual(o.connections, [1, 16, 64, 256]);
-  assert.deepEqual(o.only, ['put', 'get', 'rss', 'restart']);
+  assert.deepEqual(o.only, ['put', 'get', 'rss', 'restart', 'cluster']);
+  assert.equal(o.clusterRuns, 3);
   assert.equal(o.durationSec, 10);
   assert.equal(o.keys, 100_000);
   assert.equal(o.rounds, 2);
@@ -25,7 +26,9 @@ test('--quick shortens everything, explicit flags win wherever they stand', () =
 
 test('lists and numbers are checked', () => {
   assert.deepEqual(parseBenchOptions(['--connections', '2, 8']).connections, [2, 8]);
-  assert.throws(() => parseBenchOptions(['--only', 'put,cluster']), /unknown suite "cluster"/);
+  assert.deepEqual(parseBenchOptions(['--only', 'cluster', '--cluster-runs', '5']).only, ['cluster']);
+  assert.equal(parseBenchOptions(['--cluster-runs', '5']).clusterRuns, 5);
+  assert.throws(() => parseBenchOptions(['--only', 'put,cluster5']), /unknown suite "cluster5"/);
   assert.throws(() => parseBenchOptions(['--connections', '0']), /positive integer/);
   assert.throws(() => parseBenchOptions(['--impls', 'zookeeper']), /unknown server/);
   assert.throws(() => parseBenchOptions(['--fast']), /unknown option "--fast"/);

@@ -37,6 +37,8 @@ function fakeContext(argv: string[], events: string[], failing: EtcdImpl | null)
       return server;
     },
     stopServer: (server) => server.stop(),
+    startCluster: async () => null,
+    stopCluster: async () => undefined,
     log: () => undefined,
   };
 }
