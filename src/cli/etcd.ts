@@ -4,7 +4,7 @@
  */
 import { parseEtcdCommandLine } from './etcd-flags.js';
 import { FlagError } from './go-flags.js';
-import { createListener, listen, closeListener, type Listener } from './listeners.js';
+import { createClientListener, createListener, listen, closeListener, type Listener } from './listeners.js';
 import { EtcdServer } from '../etcdserver/server.js';
 import { ServerLog } from '../etcdserver/server-log.js';
 import { WalError } from '../wal/index.js';
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       log.info('embed', `listening for peers on ${url.href.replace(/\/$/, '')}`);
     }
     for (const url of config.listenClientUrls) {
-      const l = createListener(url, config.clientTls, clientHandler);
+      const l = createClientListener(url, config.clientTls, clientHandler);
       await listen(l, url);
       listeners.push(l);
       log.info('embed', `serving client requests on ${url.href.replace(/\/$/, '')}`);

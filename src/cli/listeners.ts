@@ -1,11 +1,21 @@
-/** HTTP and HTTPS listeners for the client and peer URLs, with etcd's TLS options. */
+/**
+ * HTTP and HTTPS listeners for the client and peer URLs, with etcd's TLS options. The client port
+ * runs on the lean HTTP/1.1 server; the peer port (Raft transport, admin and peer API) on node:http.
+ */
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import type { TlsFiles } from '../etcdserver/config.js';
+import { createHttp1Server, type Http1Request, type Http1Response, type Http1Server } from '../http1/index.js';
 
-export type Listener = http.Server | https.Server;
+export type Listener = http.Server | https.Server | Http1Server;
+
+/** What a client listener serves; `maxBodyBytes` bounds the request bodies buffered for it. */
+export interface ClientListenerHandler {
+  serve(req: Http1Request, res: Http1Response): void;
+  readonly maxBodyBytes?: number;
+}
 
 /** What a listener serves: requests, and (optionally) the requests Node's parser refuses. */
 export interface ListenerHandler {
@@ -19,8 +29,8 @@ export function bindHost(url: URL): string {
   return host === 'localhost' ? '127.0.0.1' : host;
 }
 
-export function createListener(url: URL, tls: TlsFiles, handler: ListenerHandler): Listener {
-  let server: Listener;
+export function createListener(url: URL, tls: TlsFiles, handler: ListenerHandler): http.Server | https.Server {
+  let server: http.Server | https.Server;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => handler.serve(req, res);
   if (url.protocol === 'https:') {
     if (!tls.certFile || !tls.keyFile) {
@@ -44,6 +54,26 @@ export function createListener(url: URL, tls: TlsFiles, handler: ListenerHandler
   // Long-poll watches may stay open for a long time.
   server.requestTimeout = 0;
   return server;
+}
+
+/** A client-port listener on the lean server: keep-alive connections idle 60 s, heads within 65 s. */
+export function createClientListener(url: URL, tls: TlsFiles, handler: ClientListenerHandler): Http1Server {
+  const serve = (req: Http1Request, res: Http1Response) => handler.serve(req, res);
+  const options = { maxBodyBytes: handler.maxBodyBytes, idleTimeoutMs: 60_000, headTimeoutMs: 65_000 };
+  if (url.protocol !== 'https:') return createHttp1Server(serve, options);
+  if (!tls.certFile || !tls.keyFile) {
+    throw new Error(`listener ${url.href} is https but no certificate and key were given (--cert-file, --key-file)`);
+  }
+  return createHttp1Server(serve, {
+    ...options,
+    tls: {
+      cert: readFileSync(tls.certFile),
+      key: readFileSync(tls.keyFile),
+      ca: tls.trustedCaFile ? readFileSync(tls.trustedCaFile) : undefined,
+      requestCert: tls.clientCertAuth,
+      rejectUnauthorized: tls.clientCertAuth,
+    },
+  });
 }
 
 export function listen(server: Listener, url: URL): Promise<void> {

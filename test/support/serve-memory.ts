@@ -17,7 +17,6 @@ const port = Number(arg('--port', '0'));
 const host = arg('--host', '127.0.0.1');
 const face = new MemoryServer({ name: arg('--name', 'default') });
 const server = createClientServer(face);
-server.keepAliveTimeout = 60_000;
 server.listen(port, host, () => {
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;

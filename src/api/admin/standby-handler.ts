@@ -6,6 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { Http1Handler } from '../../http1/index.js';
+
 export interface StandbyFace {
   /** The client URL of the leader the standby last learned of, or null. */
   leaderClientURL(): string | null;
@@ -34,30 +36,26 @@ export function standbyRedirectLocation(leaderClientURL: string, requestURL: str
   return `${base.protocol}//${base.host}${target}`;
 }
 
-export function createStandbyClientHandler(face: StandbyFace): (req: IncomingMessage, res: ServerResponse) => void {
+/** The standby's client port, served on the lean HTTP/1.1 server like the member client port. */
+export function createStandbyClientHandler(face: StandbyFace): Http1Handler {
   return (req, res) => {
-    req.resume();
     const leader = face.leaderClientURL();
     let location: string | null = null;
     if (leader !== null && leader !== '') {
       try {
-        location = standbyRedirectLocation(leader, req.url ?? '/');
+        location = standbyRedirectLocation(leader, req.url);
       } catch {
         location = null;
       }
     }
     if (location === null) {
-      res.writeHead(400, {
-        'Content-Type': 'application/json',
-        'X-Etcd-Index': '0',
-        'Content-Length': String(STANDBY_ERROR_BODY.length),
-      });
+      res.writeHead(400, ['Content-Type', 'application/json', 'X-Etcd-Index', '0', 'Content-Length', String(STANDBY_ERROR_BODY.length)]);
       res.end(STANDBY_ERROR_BODY);
       return;
     }
     const body = req.method === 'GET' ? `<a href="${htmlEscape(location)}">Temporary Redirect</a>.\n\n` : '';
-    const headers: Record<string, string> = { Location: location, 'Content-Length': String(Buffer.byteLength(body)) };
-    if (req.method === 'GET' || req.method === 'HEAD') headers['Content-Type'] = 'text/html; charset=utf-8';
+    const headers = ['Location', location, 'Content-Length', String(Buffer.byteLength(body))];
+    if (req.method === 'GET' || req.method === 'HEAD') headers.push('Content-Type', 'text/html; charset=utf-8');
     res.writeHead(307, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   };

@@ -2,14 +2,14 @@
  * `/v2/auth/*` as etcd answers it while authentication is disabled (the only mode offered): reads
  * show the built-in root role and no users; changes are not supported and answered 500.
  */
-import type { ServerResponse } from 'node:http';
+import type { Http1Response } from '../../http1/index.js';
 
 import { APPLICATION_JSON, sendBody, sendMethodNotAllowed, type HeaderList } from './reply.js';
 
 const ROOT_ROLE = '{"role":"root","permissions":{"kv":{"read":["/*"],"write":["/*"]}}}';
 
 /** Answers `path` (under `/v2/auth/`); returns false when the path is not part of the auth API. */
-export function handleAuth(res: ServerResponse, method: string, path: string, clusterId: string, headers: HeaderList): boolean {
+export function handleAuth(res: Http1Response, method: string, path: string, clusterId: string, headers: HeaderList): boolean {
   const rest = path.slice('/v2/auth/'.length);
   const slash = rest.indexOf('/');
   const collection = slash === -1 ? rest : rest.slice(0, slash);

@@ -2,12 +2,11 @@
  * The client-port request listener: CORS, OPTIONS, Go-style path cleaning, and routing to the keys,
  * stats, members, machines, leader, version, health and metrics endpoints.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Http1Handler, Http1Request, Http1Response } from '../../http1/index.js';
 
 import { handleAuth } from './auth-handler.js';
 import { KeysHandler } from './keys-handler.js';
-import { MembersHandler } from './members-handler.js';
+import { MEMBERS_MAX_BODY_BYTES, MembersHandler } from './members-handler.js';
 import { ClientMetrics } from './metrics.js';
 import {
   APPLICATION_JSON,
@@ -39,7 +38,7 @@ const DEFAULT_MAX_FORM_BYTES = 10 * 1024 * 1024;
 const CORS_METHODS = 'POST, GET, OPTIONS, PUT, DELETE';
 const CORS_HEADERS = 'accept, content-type, authorization';
 
-export function createClientHandler(face: ServerFace, options: ClientHandlerOptions = {}): RequestListener {
+export function createClientHandler(face: ServerFace, options: ClientHandlerOptions = {}): Http1Handler {
   const handler = new ClientHandler(face, options);
   return (req, res) => handler.serve(req, res);
 }
@@ -47,6 +46,8 @@ export function createClientHandler(face: ServerFace, options: ClientHandlerOpti
 /** The metrics registry behind a handler made by `createClientHandler` is reachable for tests. */
 export class ClientHandler {
   readonly metrics: ClientMetrics;
+  /** The largest request body the server should buffer for this handler. */
+  readonly maxBodyBytes: number;
   private readonly face: ServerFace;
   private readonly keys: KeysHandler;
   private readonly members: MembersHandler;
@@ -57,7 +58,9 @@ export class ClientHandler {
   constructor(face: ServerFace, options: ClientHandlerOptions = {}) {
     this.face = face;
     this.metrics = new ClientMetrics(face);
-    this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES);
+    const maxFormBytes = options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES;
+    this.keys = new KeysHandler(face, this.metrics, maxFormBytes);
+    this.maxBodyBytes = Math.max(maxFormBytes, MEMBERS_MAX_BODY_BYTES);
     this.members = new MembersHandler(face);
     const cors = options.cors ?? ['*'];
     this.corsAny = cors.includes('*');
@@ -68,7 +71,7 @@ export class ClientHandler {
     });
   }
 
-  serve(req: IncomingMessage, res: ServerResponse): void {
+  serve(req: Http1Request, res: Http1Response): void {
     try {
       this.route(req, res);
     } catch (err) {
@@ -76,7 +79,7 @@ export class ClientHandler {
     }
   }
 
-  private corsHeaders(req: IncomingMessage): HeaderList {
+  private corsHeaders(req: Http1Request): HeaderList {
     if (this.corsAny) {
       return ['Access-Control-Allow-Methods', CORS_METHODS, 'Access-Control-Allow-Origin', '*', 'Access-Control-Allow-Headers', CORS_HEADERS];
     }
@@ -87,8 +90,8 @@ export class ClientHandler {
     return [];
   }
 
-  private route(req: IncomingMessage, res: ServerResponse): void {
-    let url = req.url ?? '/';
+  private route(req: Http1Request, res: Http1Response): void {
+    let url = req.url;
     if (url.charCodeAt(0) !== 47) {
       // absolute-form request target
       try {
@@ -108,7 +111,7 @@ export class ClientHandler {
       return;
     }
     const headers = this.corsHeaders(req);
-    const method = req.method ?? 'GET';
+    const method = req.method;
     if (method === 'OPTIONS') {
       headers.push('Content-Length', '0');
       res.writeHead(200, headers);
@@ -162,43 +165,12 @@ export class ClientHandler {
     sendNotFound(res, headers);
   }
 
-  /**
-   * For the server's 'clientError' event. Node's parser refuses methods it does not know (e.g. `FOO`)
-   * before any handler runs; etcd answers those like any other unsupported method (405 with Allow, or
-   * 404 outside the API), so the request line is recovered from the raw packet and answered so.
-   */
-  handleClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    let response = 'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request';
-    if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket !== undefined) {
-      const head = err.rawPacket.toString('latin1', 0, Math.min(err.rawPacket.length, 8192));
-      const line = REQUEST_LINE.exec(head.slice(0, head.indexOf('\r\n') === -1 ? head.length : head.indexOf('\r\n')));
-      const path = line === null ? null : decodePath(line[2]!.split('?')[0]!);
-      if (path !== null) {
-        const allow = allowedMethods(path);
-        const cors = this.corsAny
-          ? `Access-Control-Allow-Methods: ${CORS_METHODS}\r\nAccess-Control-Allow-Origin: *\r\nAccess-Control-Allow-Headers: ${CORS_HEADERS}\r\n`
-          : '';
-        const body = allow === null ? '404 page not found\n' : 'Method Not Allowed\n';
-        response =
-          `HTTP/1.1 ${allow === null ? '404 Not Found' : '405 Method Not Allowed'}\r\n${cors}` +
-          (allow === null ? '' : `Allow: ${allow}\r\n`) +
-          `Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
-          `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
-      }
-    }
-    socket.end(response);
-  }
-
   /** What Go's server answers for an unparsable request target. */
-  private badRequest(res: ServerResponse): void {
+  private badRequest(res: Http1Response): void {
     sendBody(res, 400, ['Content-Type', TEXT_PLAIN, 'Connection', 'close'], '400 Bad Request');
   }
 
-  private redirect(res: ServerResponse, method: string, clean: string, rawQuery: string, headers: HeaderList): void {
+  private redirect(res: Http1Response, method: string, clean: string, rawQuery: string, headers: HeaderList): void {
     const location = rawQuery === '' ? escapePath(clean) : `${escapePath(clean)}?${rawQuery}`;
     headers.push('Location', location.replace(/[^\x00-\x7f]/g, (c) => encodeURIComponent(c)));
     if (method === 'GET' || method === 'HEAD') {
@@ -208,7 +180,7 @@ export class ClientHandler {
     sendBody(res, 301, headers, body);
   }
 
-  private health(res: ServerResponse, method: string, headers: HeaderList): void {
+  private health(res: Http1Response, method: string, headers: HeaderList): void {
     if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
     headers.push('Content-Type', TEXT_PLAIN);
     if (this.face.leaderId() === null) return sendBody(res, 503, headers, '{"health":"false"}');
@@ -229,7 +201,7 @@ export class ClientHandler {
     return `${body}}`;
   }
 
-  private leaderStats(res: ServerResponse, method: string, headers: HeaderList): void {
+  private leaderStats(res: Http1Response, method: string, headers: HeaderList): void {
     if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
     const stats = this.face.leaderStats();
     headers.push('Content-Type', APPLICATION_JSON);
@@ -243,7 +215,7 @@ export class ClientHandler {
     return urls.sort();
   }
 
-  private leaderPeerURL(res: ServerResponse, method: string, headers: HeaderList): void {
+  private leaderPeerURL(res: Http1Response, method: string, headers: HeaderList): void {
     if (method !== 'GET' && method !== 'HEAD') return sendMethodNotAllowed(res, 'GET,HEAD', headers);
     const leader = this.face.leaderId();
     const member = leader === null ? undefined : this.face.members().find((m) => m.id === leader);
@@ -256,7 +228,7 @@ export class ClientHandler {
   }
 
   /** expvar-style JSON: one `"name": value` per line, as Go's expvar handler writes it. */
-  private debugVars(res: ServerResponse, headers: HeaderList): void {
+  private debugVars(res: Http1Response, headers: HeaderList): void {
     const mem = process.memoryUsage();
     const leader = this.face.leaderId();
     const vars: [string, unknown][] = [
@@ -277,7 +249,7 @@ export class ClientHandler {
     sendBody(res, 200, headers, `{\n${vars.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n')}\n}\n`);
   }
 
-  private metricsText(res: ServerResponse, headers: HeaderList): void {
+  private metricsText(res: Http1Response, headers: HeaderList): void {
     this.metrics.registry.metrics().then(
       (text) => {
         headers.push('Content-Type', this.metrics.registry.contentType);
@@ -285,30 +257,5 @@ export class ClientHandler {
       },
       (err: unknown) => sendInternalError(res, err),
     );
-  }
-}
-
-const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.[01]$/;
-
-/** The Allow list etcd sends for a path, or null when the path is not served (404). */
-function allowedMethods(path: string): string | null {
-  if (path.startsWith('/v2/keys') && (path.length === 8 || path.charCodeAt(8) === 47)) return 'HEAD,GET,PUT,POST,DELETE';
-  if (path === '/v2/members' || path.startsWith('/v2/members/')) return 'GET,POST,DELETE,PUT';
-  switch (path) {
-    case '/version':
-    case '/health':
-    case '/v2/stats/store':
-    case '/v2/stats/self':
-    case '/v2/stats/leader':
-    case '/v2/auth/enable':
-      return 'GET,PUT,DELETE';
-    case '/v2/auth/users':
-    case '/v2/auth/roles':
-      return 'GET';
-    case '/v2/machines':
-    case '/v2/leader':
-      return 'GET,HEAD';
-    default:
-      return null;
   }
 }

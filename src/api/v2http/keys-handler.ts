@@ -1,7 +1,7 @@
 /**
  * `/v2/keys`: parameter parsing, reads (plain and quorum), writes through `propose`, and watches.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http1Request, Http1Response } from '../../http1/index.js';
 
 import { EtcdError, ErrorCode } from '../../store/errors.js';
 import { cleanPath } from '../../store/path.js';
@@ -44,8 +44,8 @@ export class KeysHandler {
     this.maxFormBytes = maxFormBytes;
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, headers: HeaderList): void {
-    const method = req.method ?? 'GET';
+  handle(req: Http1Request, res: Http1Response, path: string, rawQuery: string, headers: HeaderList): void {
+    const method = req.method;
     if (method !== 'GET' && method !== 'PUT' && method !== 'POST' && method !== 'DELETE' && method !== 'HEAD') {
       sendMethodNotAllowed(res, KEYS_METHODS, headers);
       return;
@@ -68,52 +68,21 @@ export class KeysHandler {
     this.dispatch(res, method, key, form, err, headers);
   }
 
+  /** An urlencoded body, already read by the server; larger than allowed is error 210 and the connection ends. */
   private readForm(
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: Http1Request,
+    res: Http1Response,
     method: string,
     key: string,
     rawQuery: string,
     headers: HeaderList,
   ): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > this.maxFormBytes) {
-        tooLarge = true;
-        chunks.length = 0;
-        headers.push('Connection', 'close');
-        this.sendError(res, headers, new EtcdError(ErrorCode.InvalidForm, 'http: POST too large', 0));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (tooLarge || res.writableEnded) return;
-      try {
-        this.dispatchBody(res, method, key, rawQuery, chunks, headers);
-      } catch (err) {
-        sendInternalError(res, err);
-      }
-    });
-    req.on('error', () => {
-      if (!res.headersSent) res.destroy();
-    });
-  }
-
-  private dispatchBody(
-    res: ServerResponse,
-    method: string,
-    key: string,
-    rawQuery: string,
-    chunks: Buffer[],
-    headers: HeaderList,
-  ): void {
-    const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    if (req.bodyTooLarge || req.body.length > this.maxFormBytes) {
+      headers.push('Connection', 'close');
+      this.sendError(res, headers, new EtcdError(ErrorCode.InvalidForm, 'http: POST too large', 0));
+      return;
+    }
+    const body = req.body.toString('utf8');
     const form: FormValues = new Map();
     let err = body === '' ? null : parseFormInto(form, body);
     if (rawQuery !== '') {
@@ -124,7 +93,7 @@ export class KeysHandler {
   }
 
   private dispatch(
-    res: ServerResponse,
+    res: Http1Response,
     method: string,
     key: string,
     form: FormValues,
@@ -179,7 +148,7 @@ export class KeysHandler {
     ).catch((err: unknown) => sendInternalError(res, err));
   }
 
-  private get(res: ServerResponse, r: KeyRequest, headers: HeaderList): void {
+  private get(res: Http1Response, r: KeyRequest, headers: HeaderList): void {
     let event: StoreEvent;
     try {
       event = this.face.store.get(r.key, { recursive: r.recursive, sorted: r.sorted, now: Date.now() });
@@ -190,7 +159,7 @@ export class KeysHandler {
     this.sendEvent(res, headers, event, false);
   }
 
-  private watch(res: ServerResponse, r: KeyRequest, headers: HeaderList): void {
+  private watch(res: Http1Response, r: KeyRequest, headers: HeaderList): void {
     let watcher: Watcher;
     try {
       watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream: r.stream, sinceIndex: r.waitIndex });
@@ -228,7 +197,7 @@ export class KeysHandler {
   }
 
   /** Writes one event to a watch response; a long poll ends with it, a stream may fall behind. */
-  private deliver(res: ServerResponse, watcher: Watcher, event: StoreEvent, stream: boolean): void {
+  private deliver(res: Http1Response, watcher: Watcher, event: StoreEvent, stream: boolean): void {
     if (res.writableEnded || res.destroyed) {
       watcher.remove();
       return;
@@ -245,7 +214,7 @@ export class KeysHandler {
     }
   }
 
-  private sendEvent(res: ServerResponse, headers: HeaderList, event: StoreEvent, noValueOnSuccess: boolean): void {
+  private sendEvent(res: Http1Response, headers: HeaderList, event: StoreEvent, noValueOnSuccess: boolean): void {
     const action = event.action;
     const created = action === 'create' || (action === 'set' && event.prevNode === undefined);
     headers.push(
@@ -266,7 +235,7 @@ export class KeysHandler {
   }
 
   /** Answers a failure: an etcd error as such, anything else as 300 Raft Internal Error. */
-  private reply(res: ServerResponse, headers: HeaderList, err: unknown): void {
+  private reply(res: Http1Response, headers: HeaderList, err: unknown): void {
     if (err instanceof EtcdError) {
       this.sendError(res, headers, err);
       return;
@@ -275,7 +244,7 @@ export class KeysHandler {
     this.sendError(res, headers, new EtcdError(ErrorCode.RaftInternal, message, 0));
   }
 
-  private sendError(res: ServerResponse, headers: HeaderList, err: EtcdError): void {
+  private sendError(res: Http1Response, headers: HeaderList, err: EtcdError): void {
     if (res.headersSent) {
       res.end();
       return;

@@ -2,7 +2,7 @@
  * `/v2/members`: the member list, the leader, and (when the server offers them) adding, updating and
  * removing members, with etcd's status codes and `{"message": ...}` error bodies.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http1Request, Http1Response } from '../../http1/index.js';
 
 import {
   APPLICATION_JSON,
@@ -14,7 +14,8 @@ import {
 } from './reply.js';
 import { MembershipError, type MemberInfo, type ServerFace } from './server-face.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Largest JSON body read for member changes. */
+export const MEMBERS_MAX_BODY_BYTES = 1024 * 1024;
 const HEX_ID = /^[0-9a-fA-F]{1,16}$/;
 
 export function memberJSON(m: MemberInfo): string {
@@ -53,7 +54,7 @@ export function checkPeerURLs(urls: unknown): string | null {
   return null;
 }
 
-function sendMessage(res: ServerResponse, headers: HeaderList, status: number, message: string): void {
+function sendMessage(res: Http1Response, headers: HeaderList, status: number, message: string): void {
   sendBody(res, status, headers, JSON.stringify({ message }));
 }
 
@@ -65,7 +66,7 @@ export class MembersHandler {
   }
 
   /** `rest` is the path after `/v2/members/` ('' for the collection). */
-  handle(req: IncomingMessage, res: ServerResponse, method: string, rest: string, headers: HeaderList): void {
+  handle(req: Http1Request, res: Http1Response, method: string, rest: string, headers: HeaderList): void {
     if (method !== 'GET' && method !== 'POST' && method !== 'DELETE' && method !== 'PUT') {
       sendMethodNotAllowed(res, 'GET,POST,DELETE,PUT', headers);
       return;
@@ -113,7 +114,7 @@ export class MembersHandler {
     });
   }
 
-  private get(res: ServerResponse, rest: string, headers: HeaderList): void {
+  private get(res: Http1Response, rest: string, headers: HeaderList): void {
     headers.push('Content-Type', APPLICATION_JSON);
     if (rest === '') {
       const list = sortedMembers(this.face).map(memberJSON).join(',');
@@ -135,7 +136,7 @@ export class MembersHandler {
   }
 
   private change(
-    res: ServerResponse,
+    res: Http1Response,
     headers: HeaderList,
     id: string,
     run: () => Promise<void> | undefined,
@@ -152,7 +153,7 @@ export class MembersHandler {
     ).catch((err: unknown) => sendInternalError(res, err));
   }
 
-  private refused(res: ServerResponse, headers: HeaderList, err: unknown, id?: string): void {
+  private refused(res: Http1Response, headers: HeaderList, err: unknown, id?: string): void {
     headers.push('Content-Type', APPLICATION_JSON);
     if (err instanceof MembershipError) {
       let message = err.message;
@@ -163,45 +164,36 @@ export class MembersHandler {
     sendMessage(res, headers, 500, 'Internal Server Error');
   }
 
-  private unavailable(res: ServerResponse, headers: HeaderList): void {
+  private unavailable(res: Http1Response, headers: HeaderList): void {
     headers.push('Content-Type', APPLICATION_JSON);
     sendMessage(res, headers, 500, 'Internal Server Error');
   }
 
-  private readJSON(req: IncomingMessage, res: ServerResponse, headers: HeaderList, then: (body: unknown) => void): void {
+  private readJSON(req: Http1Request, res: Http1Response, headers: HeaderList, then: (body: unknown) => void): void {
     const raw = req.headers['content-type'] ?? '';
     const semi = raw.indexOf(';');
     const ctype = semi === -1 ? raw : raw.slice(0, semi).trim().toLowerCase();
     if (ctype !== 'application/json') {
       headers.push('Content-Type', APPLICATION_JSON);
       sendMessage(res, headers, 415, `Bad Content-Type ${ctype}, accept application/json`);
-      req.resume();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown;
-      try {
-        if (size > MAX_BODY_BYTES) throw new Error('http: request body too large');
-        if (text.trim() === '') throw new Error('unexpected end of JSON input');
-        body = JSON.parse(text);
-      } catch (err) {
-        headers.push('Content-Type', APPLICATION_JSON);
-        sendMessage(res, headers, 400, err instanceof Error ? err.message : String(err));
-        return;
-      }
-      try {
-        then(body);
-      } catch (err) {
-        sendInternalError(res, err);
-      }
-    });
+    let body: unknown;
+    try {
+      if (req.bodyTooLarge || req.body.length > MEMBERS_MAX_BODY_BYTES) throw new Error('http: request body too large');
+      const text = req.body.toString('utf8');
+      if (text.trim() === '') throw new Error('unexpected end of JSON input');
+      body = JSON.parse(text);
+    } catch (err) {
+      headers.push('Content-Type', APPLICATION_JSON);
+      sendMessage(res, headers, 400, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    try {
+      then(body);
+    } catch (err) {
+      sendInternalError(res, err);
+    }
   }
 }
 

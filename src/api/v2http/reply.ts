@@ -2,7 +2,7 @@
  * Small writers shared by the client-port handlers. Header lists are flat `[name, value, ...]` arrays
  * (the cheapest form `writeHead` accepts); CORS headers are appended by the caller-supplied list.
  */
-import type { ServerResponse } from 'node:http';
+import type { Http1Response } from '../../http1/index.js';
 
 import { goString } from './go-json.js';
 
@@ -12,26 +12,26 @@ export const TEXT_PLAIN = 'text/plain; charset=utf-8';
 export const APPLICATION_JSON = 'application/json';
 
 /** Writes a complete response with an explicit Content-Length. */
-export function sendBody(res: ServerResponse, status: number, headers: HeaderList, body: string): void {
+export function sendBody(res: Http1Response, status: number, headers: HeaderList, body: string): void {
   headers.push('Content-Length', String(Buffer.byteLength(body)));
   res.writeHead(status, headers);
   res.end(body);
 }
 
 /** Go's http.Error: text/plain, nosniff, message plus newline. */
-export function sendHttpError(res: ServerResponse, status: number, message: string, base: HeaderList): void {
+export function sendHttpError(res: Http1Response, status: number, message: string, base: HeaderList): void {
   base.push('Content-Type', TEXT_PLAIN, 'X-Content-Type-Options', 'nosniff');
   sendBody(res, status, base, `${message}\n`);
 }
 
 /** 405 with an Allow header, as etcd's allowMethod answers. */
-export function sendMethodNotAllowed(res: ServerResponse, allow: string, base: HeaderList): void {
+export function sendMethodNotAllowed(res: Http1Response, allow: string, base: HeaderList): void {
   base.push('Allow', allow);
   sendHttpError(res, 405, 'Method Not Allowed', base);
 }
 
 /** Go's http.NotFound. */
-export function sendNotFound(res: ServerResponse, base: HeaderList): void {
+export function sendNotFound(res: Http1Response, base: HeaderList): void {
   sendHttpError(res, 404, '404 page not found', base);
 }
 
@@ -39,7 +39,7 @@ export function sendNotFound(res: ServerResponse, base: HeaderList): void {
  * Everything that goes wrong inside a handler ends here instead of in the process: a 500 in etcd's
  * JSON error style (or a reset connection when the headers are already out).
  */
-export function sendInternalError(res: ServerResponse, err: unknown): void {
+export function sendInternalError(res: Http1Response, err: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -4,14 +4,30 @@ import { after, before, describe, it } from 'node:test';
 import { createLegacyMachinesRoute, legacyMachineURLs } from '../../../src/api/admin/legacy-machines.js';
 import { createStandbyClientHandler, createStandbyPeerHandler, standbyRedirectLocation } from '../../../src/api/admin/standby-handler.js';
 import type { MemberInfo } from '../../../src/api/v2http/server-face.js';
+import { createHttp1Server, type Http1Handler } from '../../../src/http1/index.js';
+import type { AddressInfo } from 'node:net';
 import { send, serve } from './http-reply.js';
+
+/** Serves a client-port handler on the lean server, as the standby's client listener does. */
+async function serveClient(handler: Http1Handler): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = createHttp1Server(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 let leaderClientURL: string | null = 'http://127.0.0.1:4001';
 let client: { base: string; close: () => Promise<void> };
 let peer: { base: string; close: () => Promise<void> };
 
 before(async () => {
-  client = await serve(createStandbyClientHandler({ leaderClientURL: () => leaderClientURL }));
+  client = await serveClient(createStandbyClientHandler({ leaderClientURL: () => leaderClientURL }));
   peer = await serve(createStandbyPeerHandler());
 });
 after(async () => {
@@ -101,7 +117,7 @@ describe('0.4 /v2/machines order (opt-in)', () => {
 
 describe('standby client port with a malformed leader URL', () => {
   it('answers 402 instead of failing', async () => {
-    const s = await serve(createStandbyClientHandler({ leaderClientURL: () => 'not a url' }));
+    const s = await serveClient(createStandbyClientHandler({ leaderClientURL: () => 'not a url' }));
     try {
       const r = await send(s.base, 'GET', '/v2/keys/a');
       assert.equal(r.status, 400);

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EtcdError } from '../../../src/store/errors.js';
 import { ClientHandler } from '../../../src/api/v2http/client-handler.js';
+import { createHttp1Server, type Http1Handler } from '../../../src/http1/index.js';
 import { InProcessCluster, put, waitFor } from './in-process-cluster.js';
 
 function dump(c: InProcessCluster): string[] {
@@ -152,14 +152,15 @@ test('3 members: an isolated leader steps down; the majority elects and serves',
 
 test('3 members: without a quorum a write times out as etcd answers it (error 300, HTTP 500)', { timeout: 30_000 }, async () => {
   const c = await InProcessCluster.start({ size: 3 });
-  const httpServer = createServer();
+  let serve: Http1Handler | null = null;
+  const httpServer = createHttp1Server((req, res) => serve?.(req, res));
   try {
     const leader = await c.leader();
     const [f1, f2] = c.followers(leader);
     await c.stopMember(f1!);
     await c.stopMember(f2!);
     const handler = new ClientHandler(leader.server!);
-    httpServer.on('request', (req, res) => handler.serve(req, res));
+    serve = (req, res) => handler.serve(req, res);
     await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
     const port = (httpServer.address() as AddressInfo).port;
     const started = Date.now();
@@ -179,6 +180,7 @@ test('3 members: without a quorum a write times out as etcd answers it (error 30
     assert.deepEqual(await res.json(), { errorCode: 300, message: 'Raft Internal Error', cause: 'etcdserver: request timed out', index: 0 });
     assert.ok(Date.now() - started >= 5000, 'etcd waits 5 s plus two election timeouts');
   } finally {
+    httpServer.closeAllConnections();
     httpServer.close();
     await c.stop();
   }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { createClientServer } from '../../../src/api/v2http/client-server.js';
+import type { Http1Server } from '../../../src/http1/index.js';
 import { MemoryServer } from '../../support/memory-server.js';
 
 interface Reply {
@@ -13,7 +14,7 @@ interface Reply {
 }
 
 let face: MemoryServer;
-let server: Server;
+let server: Http1Server;
 let base: string;
 
 function send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
@@ -135,7 +136,7 @@ describe('client handler', () => {
   it('answers unknown methods with 405 and Allow, like etcd', async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const { hostname, port } = new URL(base);
-      const sock = connect(Number(port), hostname, () => sock.write('FOO /v2/keys/m HTTP/1.1\r\nHost: x\r\n\r\n'));
+      const sock = connect(Number(port), hostname, () => sock.write('FOO /v2/keys/m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
       let data = '';
       sock.on('data', (d) => (data += d.toString()));
       sock.on('end', () => resolve(data));
