@@ -16,6 +16,7 @@ import { EtcdError } from '../store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
 import { Wal, type WalOptions } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
+import { SnapshotFileBuilder } from '../snap/snapshot-codec.js';
 import {
   ConfChangeType,
   EntryType,
@@ -37,7 +38,7 @@ import { goDuration } from './go-duration.js';
 import { clusterIdFor, idToHex, memberIdFor } from './member-id.js';
 import { Membership, type MemberAttributes } from './membership.js';
 import { EntryKind, decodeMemberAttributes, decodeServerRequest, encodeMemberAttributes, encodeServerRequest } from './entry-codec.js';
-import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
+import { decodeSnapshotData, snapshotDataParts } from './snapshot-data.js';
 import { DEFAULT_ADMIN_CONFIG, applyAdminConfigUpdate, adminConfigEntryPayload, type AdminConfig, type AdminConfigUpdate } from './admin-config.js';
 import { RequestWaits } from './request-waits.js';
 import type { PeerTransport, PeerTransportFactory, RaftReceiver } from './peer-transport.js';
@@ -47,6 +48,10 @@ import { ServerLog } from './server-log.js';
 const SYNC_INTERVAL_MS = 500;
 /** Entries kept in memory behind a snapshot so slow followers can catch up without a snapshot. */
 const CATCH_UP_ENTRIES = 5000;
+/** Store nodes encoded per turn of the event loop while a snapshot is taken (about a millisecond). */
+const SNAPSHOT_SLICE_NODES = 4096;
+/** Bytes of the snapshot file copied and checksummed per turn of the event loop. */
+const SNAPSHOT_SLICE_BYTES = 1 << 20;
 /** A member joining by 0.4's `-peers` tries this often, this far apart, before giving up. */
 const JOIN_ATTEMPTS = 5;
 const JOIN_RETRY_MS = 1000;
@@ -372,10 +377,11 @@ export class EtcdServer implements ServerFace {
     }
     if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
       await this.wal.save(rd.hardState, rd.entries);
-    } else if (rd.hardState !== null && !this.isAlone()) {
+    } else if (rd.hardState !== null) {
       // Only the commit index moved: written with the next batch, no fsync of its own and nothing
-      // waits for it (a lost commit index is learned again from the leader). A restart then replays
-      // everything this member knew to be committed.
+      // waits for it (a lost commit index is learned again from the leader, and a member alone
+      // commits its whole log again). It must reach the log all the same: a restart only trusts
+      // snapshot markers at or below the last commit index the log holds.
       this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
     }
     if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
@@ -710,10 +716,29 @@ export class EtcdServer implements ServerFace {
     this.snapshotting = true;
     try {
       const index = this.appliedIndex;
-      const data = encodeSnapshotData(this.cluster, this.store.save(), this.adminConfigValue);
-      const snap = this.storage.createSnapshot(index, this.confState, data);
-      await this.snapshotter.save({ index, term: snap.metadata.term, confState: toSnapConfState(this.confState), data });
-      await this.wal.saveSnapshot({ index, term: snap.metadata.term });
+      const confState = this.confState;
+      const term = this.storage.term(index);
+      const cluster = Membership.fromJSON(this.cluster.toJSON()); // changed in place by conf changes
+      const adminConfig = this.adminConfigValue;
+      // The store is encoded, and the file built, a slice at a time between turns of the event loop,
+      // so client requests and Raft messages keep flowing while a large store is saved; writes
+      // applied meanwhile do not show in it (the store keeps the earlier image of what they change).
+      const save = this.store.beginSave();
+      while (!save.step(SNAPSHOT_SLICE_NODES)) {
+        if (!(await this.nextSlice())) return;
+      }
+      const file = new SnapshotFileBuilder(
+        { index, term, confState: toSnapConfState(confState) },
+        snapshotDataParts(cluster, save.parts(), adminConfig),
+      );
+      while (!file.step(SNAPSHOT_SLICE_BYTES)) {
+        if (!(await this.nextSlice())) return;
+      }
+      // A snapshot received from the leader meanwhile may already cover this index.
+      if (this.storage.snapshot().metadata.index >= index) return;
+      this.storage.createSnapshot(index, confState, file.data);
+      await this.snapshotter.saveFile(term, index, file.file);
+      await this.wal.saveSnapshot({ index, term });
       this.snapshotIndex = index;
       const compactTo = index - (this.options.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES);
       if (compactTo > this.storage.firstIndex()) this.storage.compact(compactTo);
@@ -725,6 +750,12 @@ export class EtcdServer implements ServerFace {
     } finally {
       this.snapshotting = false;
     }
+  }
+
+  /** Waits one turn of the event loop; false when the server stopped meanwhile. */
+  private async nextSlice(): Promise<boolean> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return !this.stopped;
   }
 
   private fatal(err: unknown): void {

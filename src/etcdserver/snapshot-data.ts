@@ -6,13 +6,13 @@
 import { Membership, type MembershipJSON } from './membership.js';
 import { DEFAULT_ADMIN_CONFIG, adminConfigFromSnapshotJSON, withAdminConfig, type AdminConfig } from './admin-config.js';
 
-export function encodeSnapshotData(membership: Membership, store: Uint8Array, adminConfig: AdminConfig = DEFAULT_ADMIN_CONFIG): Uint8Array {
+/** The snapshot data as parts (the membership head, then the store's own parts, not copied). */
+export function snapshotDataParts(membership: Membership, storeParts: readonly Uint8Array[], adminConfig: AdminConfig = DEFAULT_ADMIN_CONFIG): Uint8Array[] {
   const ms = Buffer.from(JSON.stringify(withAdminConfig(membership.toJSON(), adminConfig)), 'utf8');
-  const out = Buffer.allocUnsafe(4 + ms.length + store.length);
-  out.writeUInt32BE(ms.length, 0);
-  ms.copy(out, 4);
-  out.set(store, 4 + ms.length);
-  return out;
+  const head = Buffer.allocUnsafe(4 + ms.length);
+  head.writeUInt32BE(ms.length, 0);
+  ms.copy(head, 4);
+  return [head, ...storeParts];
 }
 
 /** A snapshot written before the admin configuration was recorded gives the defaults. */

@@ -20,25 +20,85 @@ const FIXED_SIZE = 36;
 const CRC_START = 12;
 
 export function encodeSnapshot(snapshot: Snapshot): Buffer {
-  const { voters, learners } = snapshot.confState;
-  checkNumber(snapshot.index, 'snapshot index');
-  checkNumber(snapshot.term, 'snapshot term');
-  const size = FIXED_SIZE + 8 * (voters.length + learners.length) + 8 + snapshot.data.byteLength;
-  const buf = Buffer.allocUnsafe(size);
-  MAGIC.copy(buf, 0);
-  writeUint64(buf, snapshot.index, 12);
-  writeUint64(buf, snapshot.term, 20);
-  buf.writeUInt32LE(voters.length, 28);
-  buf.writeUInt32LE(learners.length, 32);
-  let at = FIXED_SIZE;
-  for (const id of [...voters, ...learners]) {
-    buf.writeBigUInt64LE(id, at);
-    at += 8;
+  const builder = new SnapshotFileBuilder(snapshot, [snapshot.data]);
+  builder.step(Infinity);
+  return builder.file;
+}
+
+/**
+ * Builds a snapshot file from its data given in parts, a bounded number of bytes at a time (the
+ * copy and the checksum are the costly steps for a large store), so a server can build it between
+ * turns of its event loop.
+ */
+export class SnapshotFileBuilder {
+  /** The whole file; complete once `step` returned true. */
+  readonly file: Buffer;
+  private readonly dataStart: number;
+  private readonly parts: readonly Uint8Array[];
+  private part = 0;
+  private partOffset = 0;
+  private at: number;
+  private crcAt = CRC_START;
+  private crc = 0;
+  private finished = false;
+
+  constructor(meta: Omit<Snapshot, 'data'>, parts: readonly Uint8Array[]) {
+    const { voters, learners } = meta.confState;
+    checkNumber(meta.index, 'snapshot index');
+    checkNumber(meta.term, 'snapshot term');
+    let dataLength = 0;
+    for (const p of parts) dataLength += p.byteLength;
+    this.dataStart = FIXED_SIZE + 8 * (voters.length + learners.length) + 8;
+    const buf = Buffer.allocUnsafe(this.dataStart + dataLength);
+    MAGIC.copy(buf, 0);
+    writeUint64(buf, meta.index, 12);
+    writeUint64(buf, meta.term, 20);
+    buf.writeUInt32LE(voters.length, 28);
+    buf.writeUInt32LE(learners.length, 32);
+    let at = FIXED_SIZE;
+    for (const id of [...voters, ...learners]) {
+      buf.writeBigUInt64LE(id, at);
+      at += 8;
+    }
+    writeUint64(buf, dataLength, at);
+    this.file = buf;
+    this.parts = parts;
+    this.at = this.dataStart;
   }
-  writeUint64(buf, snapshot.data.byteLength, at);
-  buf.set(snapshot.data, at + 8);
-  buf.writeUInt32LE(updateCrc(0, buf.subarray(CRC_START)), 8);
-  return buf;
+
+  /** The data section of the file (a view, not a copy). */
+  get data(): Uint8Array {
+    return this.file.subarray(this.dataStart);
+  }
+
+  /** Copies and checksums up to `budget` more bytes; true once the file is complete. */
+  step(budget: number): boolean {
+    if (this.finished) return true;
+    let left = budget;
+    while (left > 0 && this.part < this.parts.length) {
+      const p = this.parts[this.part]!;
+      const n = Math.min(left, p.byteLength - this.partOffset);
+      this.file.set(n === p.byteLength ? p : p.subarray(this.partOffset, this.partOffset + n), this.at);
+      this.at += n;
+      this.partOffset += n;
+      left -= n;
+      if (this.partOffset === p.byteLength) {
+        this.part++;
+        this.partOffset = 0;
+      }
+    }
+    if (this.part < this.parts.length) return false;
+    if (left > 0 && this.crcAt < this.file.length) {
+      const end = Math.min(this.file.length, this.crcAt + left);
+      this.crc = updateCrc(this.crc, this.file.subarray(this.crcAt, end));
+      left -= end - this.crcAt;
+      this.crcAt = end;
+    }
+    if (this.crcAt < this.file.length) return false;
+    this.file.writeUInt32LE(this.crc, 8);
+    this.finished = true;
+    return true;
+  }
 }
 
 /** Decodes a snapshot file, or returns why it cannot be trusted. */
@@ -63,7 +123,8 @@ export function decodeSnapshot(buf: Buffer): Snapshot | string {
   const dataLength = readUint64(buf, at);
   at += 8;
   if (at + dataLength !== buf.length) return `data length ${dataLength} does not match the file size`;
-  return { index, term, confState, data: new Uint8Array(buf.subarray(at)) };
+  // A view into the file's buffer, which belongs to the caller: no copy of a large store.
+  return { index, term, confState, data: new Uint8Array(buf.buffer, buf.byteOffset + at, dataLength) };
 }
 
 function checkNumber(value: number, what: string): void {

@@ -43,8 +43,13 @@ export class Snapshotter {
   async save(snapshot: SnapshotToSave): Promise<string> {
     const confState = { voters: snapshot.confState?.voters ?? [], learners: snapshot.confState?.learners ?? [] };
     const bytes = encodeSnapshot({ index: snapshot.index, term: snapshot.term, confState, data: snapshot.data });
+    return this.saveFile(snapshot.term, snapshot.index, bytes);
+  }
+
+  /** Writes a snapshot already encoded (by `SnapshotFileBuilder`) for `term` and `index`. */
+  async saveFile(term: number, index: number, bytes: Uint8Array): Promise<string> {
     this.io.makeDir(this.dir);
-    const name = formatSnapshotName(snapshot.term, snapshot.index);
+    const name = formatSnapshotName(term, index);
     const tmp = path.join(this.dir, name + TMP_SUFFIX);
     if (this.io.exists(tmp)) this.io.unlink(tmp);
     const fd = this.io.createExclusive(tmp);
