@@ -127,6 +127,8 @@ export class RequestParser {
   private bodyParts: Buffer[] = [];
   private bodySize = 0;
   private discarding = false;
+  /** A CR was skipped before a request line; only LF may follow. */
+  private leadingCR = false;
   /** Chunk-size and trailer lines spanning chunks. */
   private line = '';
 
@@ -205,11 +207,15 @@ export class RequestParser {
   private readHead(chunk: Buffer, pos: number): number {
     if (this.headLength === 0) {
       // Empty lines between requests are skipped, as RFC 7230 §3.5 allows.
-      while (pos < chunk.length && (chunk[pos] === 13 || chunk[pos] === 10)) {
-        if (chunk[pos] === 13 && pos + 1 < chunk.length && chunk[pos + 1] !== 10) {
+      while (pos < chunk.length) {
+        const c = chunk[pos];
+        if (this.leadingCR && c !== 10) {
           this.fail(badRequest());
           return chunk.length;
         }
+        if (c === 13) this.leadingCR = true;
+        else if (c === 10) this.leadingCR = false;
+        else break;
         pos++;
       }
       if (pos === chunk.length) return pos;
