@@ -80,6 +80,7 @@ export class SnapshotWriter {
   private readonly lists: (readonly StoreNode[])[] = [];
   private readonly positions: number[] = [];
   private started = false;
+  private partsOut: Uint8Array[] | null = null;
   private output: Uint8Array | null = null;
 
   constructor(
@@ -89,12 +90,12 @@ export class SnapshotWriter {
   ) {}
 
   get done(): boolean {
-    return this.output !== null;
+    return this.partsOut !== null;
   }
 
   /** Encodes up to `budget` more nodes; true once the whole tree is encoded. */
   step(budget: number): boolean {
-    if (this.output !== null) return true;
+    if (this.partsOut !== null) return true;
     let left = budget;
     if (!this.started) {
       this.started = true;
@@ -117,14 +118,23 @@ export class SnapshotWriter {
       this.visit(list[pos]!);
       left--;
     }
-    this.output = this.assemble();
+    this.partsOut = this.assemble();
     return true;
   }
 
   /** The encoded snapshot; only after `step` returned true. */
   result(): Uint8Array {
-    if (this.output === null) throw new Error('snapshot not finished');
+    if (this.output === null) {
+      if (this.partsOut === null) throw new Error('snapshot not finished');
+      this.output = concatParts(this.partsOut);
+    }
     return this.output;
+  }
+
+  /** The encoded snapshot as consecutive parts (no copy into one buffer); only after `step` returned true. */
+  parts(): readonly Uint8Array[] {
+    if (this.partsOut === null) throw new Error('snapshot not finished');
+    return this.partsOut;
   }
 
   private visit(n: StoreNode): void {
@@ -149,30 +159,38 @@ export class SnapshotWriter {
     this.textUnits = 0;
   }
 
-  private assemble(): Uint8Array {
+  private assemble(): Uint8Array[] {
     this.flushText();
     const numbers = this.numbers;
-    const count = numbers.length / FIELDS;
-    const numbersEnd = HEADER_BYTES + numbers.length * 8;
-    const out = new Uint8Array(numbersEnd + this.piecesBytes);
-    const view = new DataView(out.buffer);
+    const header = new Uint8Array(HEADER_BYTES);
+    const view = new DataView(header.buffer);
     view.setUint32(0, MAGIC, true);
     view.setUint32(4, VERSION, true);
     view.setFloat64(8, this.index, true);
-    view.setFloat64(16, count, true);
+    view.setFloat64(16, numbers.length / FIELDS, true);
     view.setFloat64(24, this.piecesBytes, true);
+    let numberBytes: Uint8Array;
     if (isLittleEndian()) {
-      out.set(new Uint8Array(numbers.data.buffer, 0, numbers.length * 8), HEADER_BYTES);
+      numberBytes = new Uint8Array(numbers.data.buffer, 0, numbers.length * 8);
     } else {
-      for (let i = 0; i < numbers.length; i++) view.setFloat64(HEADER_BYTES + i * 8, numbers.data[i]!, true);
+      numberBytes = new Uint8Array(numbers.length * 8);
+      const nv = new DataView(numberBytes.buffer);
+      for (let i = 0; i < numbers.length; i++) nv.setFloat64(i * 8, numbers.data[i]!, true);
     }
-    let at = numbersEnd;
-    for (const piece of this.pieces) {
-      out.set(piece, at);
-      at += piece.length;
-    }
-    return out;
+    return [header, numberBytes, ...this.pieces];
   }
+}
+
+function concatParts(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Every node as it is: for a save that runs to the end in one go. */

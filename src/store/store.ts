@@ -578,6 +578,7 @@ export class Store {
         return done;
       },
       result: () => writer.result(),
+      parts: () => writer.parts(),
     };
   }
 
@@ -613,6 +614,8 @@ export interface StoreSave {
   step(budget: number): boolean;
   /** The encoded store, once `step` returned true. */
   result(): Uint8Array;
+  /** The same bytes as consecutive parts, without copying them into one buffer. */
+  parts(): readonly Uint8Array[];
 }
 
 /** The images a running save needs of nodes changed before it reached them. */
