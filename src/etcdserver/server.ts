@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
-import { Wal, type WalOptions } from '../wal/index.js';
+import { nodeFileIo, rememberingReads, Wal, type OpenedWal, type WalOptions } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
 import { SnapshotFileBuilder } from '../snap/snapshot-codec.js';
 import {
@@ -809,7 +809,8 @@ function confChangeRequestId(context: Uint8Array): bigint | null {
 async function restartMember(walDir: string, snapshotter: Snapshotter, log: ServerLog, walOptions?: WalOptions): Promise<Boot> {
   // Only a snapshot the log has a marker for can be continued from: a crash between writing a
   // snapshot file and its marker leaves a newer file the log knows nothing of.
-  const markers = Wal.snapshotMarkers(walDir);
+  const reads = rememberingReads(walOptions?.io ?? nodeFileIo);
+  const markers = Wal.snapshotMarkers(walDir, { io: reads.io });
   const loaded = await snapshotter.loadNewest((m) => markers.some((w) => w.index === m.index && w.term === m.term));
   for (const b of loaded.broken) log.warn('etcdserver', `skipped damaged snapshot ${b.file}: ${b.reason}`);
   const snap = loaded.snapshot;
@@ -827,7 +828,12 @@ async function restartMember(walDir: string, snapshotter: Snapshotter, log: Serv
     storage.applySnapshot({ data: snap.data, metadata: { index: snap.index, term: snap.term, confState } });
   }
   const marker = snap ? { index: snap.index, term: snap.term } : { index: 0, term: 0 };
-  const opened = await Wal.open(walDir, marker, walOptions);
+  let opened: OpenedWal;
+  try {
+    opened = await Wal.open(walDir, marker, { ...walOptions, io: reads.io });
+  } finally {
+    reads.forget();
+  }
   const identity = JSON.parse(Buffer.from(opened.metadata).toString('utf8')) as Identity;
   // The commit index is written only alongside entries, so it may lag the snapshot; the snapshot
   // itself proves everything up to its index was committed.

@@ -76,6 +76,32 @@ export const nodeFileIo: FileIo = {
 };
 
 /** The directory holding `file`, for syncDir after creating or renaming it. */
+/**
+ * `io` with whole-file reads remembered until `forget()`: a restart reads the log once to find the
+ * snapshot it may start from and again to replay it, and the segments are large.
+ */
+export function rememberingReads(io: FileIo): { io: FileIo; forget(): void } {
+  let remembered: Map<string, Buffer> | null = new Map();
+  const readWhole = (file: string): Buffer => {
+    if (remembered === null) return io.readWhole(file);
+    let buf = remembered.get(file);
+    if (buf === undefined) {
+      buf = io.readWhole(file);
+      remembered.set(file, buf);
+    }
+    return buf;
+  };
+  // Every other operation goes to `io` itself, with `io` as `this`.
+  const wrapped = new Proxy(io, {
+    get(target, prop) {
+      if (prop === 'readWhole') return readWhole;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { io: wrapped, forget: () => { remembered = null; } };
+}
+
 export function parentDir(file: string): string {
   return path.dirname(path.resolve(file));
 }

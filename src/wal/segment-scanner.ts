@@ -49,8 +49,9 @@ const SECTOR_SIZE = 512;
 /**
  * Decodes every record of one segment, checking the checksum chain, and reports how the segment
  * ends. `runningCrc` is the chain value carried over from the previous segment (null when reading
- * starts at this segment). Records are passed to `visit` in order; scanning stops at the first
- * frame that is not a whole, valid record.
+ * starts at this segment). Records are passed to `visit` in order (entries are checked but neither
+ * decoded nor passed on when `skipEntries` is set, and entries up to index `noDataUpTo` come without
+ * their data); scanning stops at the first frame that is not a whole, valid record.
  *
  * A bad frame is called torn (rather than corrupt) only when a crash mid-write explains it: a whole
  * 512-byte sector inside it is zero with data after it (sectors of one write can reach the disk out
@@ -64,6 +65,8 @@ export function scanSegment(
   runningCrc: number | null,
   visit: (record: DecodedRecord) => void,
   arena: ByteArena = new ByteArena(),
+  skipEntries = false,
+  noDataUpTo = 0,
 ): SegmentScan {
   const size = buf.length;
   const zeroTailStart = findZeroTailStart(buf);
@@ -103,9 +106,11 @@ export function scanSegment(
     if (type === RecordType.crc && crc !== null && seed !== crc) {
       return finish({ kind: 'corrupt', offset: at, reason: `checksum chain broken: segment carries ${hex(seed)}, expected ${hex(crc)}` });
     }
-    const record = decodePayload(type as RecordType, buf, at, payloadStart, length, arena);
-    if (typeof record === 'string') return finish({ kind: 'corrupt', offset: at, reason: record });
-    visit(record);
+    if (!skipEntries || type !== RecordType.entry) {
+      const record = decodePayload(type as RecordType, buf, at, payloadStart, length, arena, noDataUpTo);
+      if (typeof record === 'string') return finish({ kind: 'corrupt', offset: at, reason: record });
+      visit(record);
+    }
     crc = computed;
     at = frameEnd;
   }
@@ -120,7 +125,9 @@ function headerProblem(buf: Buffer, at: number, length: number, type: number): s
   return null;
 }
 
-function decodePayload(type: RecordType, buf: Buffer, at: number, p: number, length: number, arena: ByteArena): DecodedRecord | string {
+const NO_DATA = new Uint8Array(0);
+
+function decodePayload(type: RecordType, buf: Buffer, at: number, p: number, length: number, arena: ByteArena, noDataUpTo: number): DecodedRecord | string {
   switch (type) {
     case RecordType.metadata:
       return { kind: 'metadata', offset: at, metadata: arena.copy(buf, p, p + length) };
@@ -131,7 +138,7 @@ function decodePayload(type: RecordType, buf: Buffer, at: number, p: number, len
       const term = readUint64(buf, p);
       const index = readUint64(buf, p + 8);
       if (!Number.isSafeInteger(term) || !Number.isSafeInteger(index)) return 'entry term or index beyond 2^53';
-      const data = arena.copy(buf, p + ENTRY_FIXED_SIZE, p + length);
+      const data = index <= noDataUpTo ? NO_DATA : arena.copy(buf, p + ENTRY_FIXED_SIZE, p + length);
       return { kind: 'entry', offset: at, entry: { term, index, type: entryType as WalEntryType, data } };
     }
     case RecordType.hardState: {

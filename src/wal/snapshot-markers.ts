@@ -18,7 +18,7 @@ export function readSnapshotMarkers(io: FileIo, dir: string, segments: readonly 
     const scan = scanSegment(io.readWhole(path.join(dir, segment.name)), runningCrc, (record) => {
       if (record.kind === 'snapshot') markers.push(record.marker);
       else if (record.kind === 'hardState') hardState = record.state;
-    });
+    }, undefined, true);
     if (scan.tail.kind === 'corrupt') throw new WalCorruptionError(segment.name, scan.tail.offset, scan.tail.reason);
     if (scan.tail.kind === 'torn' && i < segments.length - 1) {
       throw new WalCorruptionError(segment.name, scan.end, `torn record in a segment that is not the last: ${scan.tail.reason}`);

@@ -97,7 +97,7 @@ export function replaySegments(io: FileIo, dir: string, all: readonly SegmentNam
           break;
       }
     };
-    const scan = scanSegment(buf, runningCrc, visit, arena);
+    const scan = scanSegment(buf, runningCrc, visit, arena, false, from.index); // entries the snapshot covers are dropped: no copy
     if (scan.tail.kind === 'corrupt') fail(scan.tail.offset, scan.tail.reason);
     if (scan.tail.kind === 'torn' && !isLast) fail(scan.end, `torn record in a segment that is not the last: ${scan.tail.reason}`);
     if (scan.runningCrc !== null) runningCrc = scan.runningCrc;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Wal } from '../../../src/wal/wal.js';
 import { WalCorruptionError } from '../../../src/wal/errors.js';
+import { nodeFileIo, rememberingReads } from '../../../src/wal/file-io.js';
 import { scanSegment, type DecodedRecord } from '../../../src/wal/segment-scanner.js';
 import { frameSize } from '../../../src/wal/record-frame.js';
 import { METADATA, SMALL_SEGMENT, entry, freshWalDir, text } from './wal-helpers.js';
@@ -240,4 +241,18 @@ test('property: damage anywhere never yields altered entries, only an error or a
   fs.writeFileSync(file, original);
   assert.ok(errors > 100, `${errors} refused`);
   assert.ok(shorter > 0, `${shorter} read as torn`);
+});
+
+test('remembered reads give a restart the same log, and forget once it is open', () => {
+  const dir = freshWalDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'f');
+  fs.writeFileSync(file, 'one');
+  const reads = rememberingReads(nodeFileIo);
+  assert.equal(reads.io.readWhole(file).toString(), 'one');
+  fs.writeFileSync(file, 'two');
+  assert.equal(reads.io.readWhole(file).toString(), 'one', 'read again from memory');
+  assert.equal(reads.io.exists(file), true, 'other operations go to the file system');
+  reads.forget();
+  assert.equal(reads.io.readWhole(file).toString(), 'two');
 });
