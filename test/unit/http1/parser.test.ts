@@ -241,7 +241,7 @@ describe('request parser: any split gives the same requests (property)', () => {
     let at = 0;
     for (const cut of [...cuts.map((c) => Math.min(c, bytes.length)).sort((a, b) => a - b), bytes.length]) {
       if (cut <= at) continue;
-      parts.push(Buffer.from(`${(cut - at).toString(16)}\r\n`), bytes.subarray(at, cut), Buffer.from('\r\n'));
+      parts.push(Buffer.from(`${(cut - at).toString(16)}\r\n`), Buffer.from(bytes.subarray(at, cut)), Buffer.from('\r\n'));
       at = cut;
     }
     parts.push(Buffer.from('0\r\n\r\n'));
