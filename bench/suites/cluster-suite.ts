@@ -126,6 +126,8 @@ export interface FanOutResult {
   /** From just before the write until the last watcher had the event; null when not all got it. */
   readonly fanOutMs: number | null;
   readonly received: number;
+  /** Per watched host:port, ms from just before the write until its last watcher had the event. */
+  readonly lastByHost: ReadonlyMap<string, number>;
   readonly problem?: string;
 }
 
@@ -141,6 +143,7 @@ export interface FanOutOptions {
 }
 
 interface RawWatcher {
+  readonly host: string;
   readonly socket: net.Socket;
   /** Resolves once the response headers arrived with status 200; rejects otherwise. */
   readonly registered: Promise<void>;
@@ -158,7 +161,8 @@ function openWatcher(url: string, onEvent: () => void): RawWatcher {
   socket.setNoDelay(true);
   let buffered = '';
   let bodyStart = -1;
-  const watcher: { socket: net.Socket; registered: Promise<void>; receivedAt: number | null } = {
+  const watcher: { host: string; socket: net.Socket; registered: Promise<void>; receivedAt: number | null } = {
+    host: u.host,
     socket,
     registered: Promise.resolve(),
     receivedAt: null,
@@ -226,18 +230,25 @@ export async function watchFanOut(options: FanOutOptions): Promise<FanOutResult>
     })(), boundMs, `registering ${options.watchURLs.length} watchers`);
     const registerMs = performance.now() - registerStart;
     if (received > 0) {
-      return { registerMs, fanOutMs: null, received, problem: `${received} watcher(s) had an event before the write` };
+      return { registerMs, fanOutMs: null, received, lastByHost: new Map(), problem: `${received} watcher(s) had an event before the write` };
     }
     const writeStart = performance.now();
+    const lastByHost = (): Map<string, number> => {
+      const byHost = new Map<string, number>();
+      for (const w of watchers) {
+        if (w.receivedAt !== null) byHost.set(w.host, Math.max(byHost.get(w.host) ?? 0, w.receivedAt - writeStart));
+      }
+      return byHost;
+    };
     const status = await options.write();
-    if (status !== 200 && status !== 201) return { registerMs, fanOutMs: null, received, problem: `the write answered ${status}` };
+    if (status !== 200 && status !== 201) return { registerMs, fanOutMs: null, received, lastByHost: lastByHost(), problem: `the write answered ${status}` };
     try {
       await boundedWait(everyone, boundMs, 'the event reaching every watcher');
     } catch {
-      return { registerMs, fanOutMs: null, received, problem: `only ${received} of ${options.watchURLs.length} watchers had the event after ${boundMs} ms` };
+      return { registerMs, fanOutMs: null, received, lastByHost: lastByHost(), problem: `only ${received} of ${options.watchURLs.length} watchers had the event after ${boundMs} ms` };
     }
     const last = Math.max(...watchers.map((w) => w.receivedAt ?? 0));
-    return { registerMs, fanOutMs: last - writeStart, received };
+    return { registerMs, fanOutMs: last - writeStart, received, lastByHost: lastByHost() };
   } finally {
     for (const w of watchers) w.socket.destroy();
   }
@@ -384,7 +395,11 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
                 continue;
               }
               record(impl, metrics.fanOut, 'ms', result.fanOutMs);
-              ctx.log(`${label}: ${watcherCount} watchers registered in ${result.registerMs.toFixed(0)} ms, all had the event ${result.fanOutMs.toFixed(1)} ms after the write was sent`);
+              const perMember = cluster.members.map((m) => {
+                const ms = result.lastByHost.get(new URL(m.clientURL).host);
+                return `${m.name}${m === cluster.members[leader] ? ' (leader)' : ''} ${ms === undefined ? '—' : ms.toFixed(1)}`;
+              }).join(', ');
+              ctx.log(`${label}: ${watcherCount} watchers registered in ${result.registerMs.toFixed(0)} ms, all had the event ${result.fanOutMs.toFixed(1)} ms after the write was sent (last watcher per member, ms: ${perMember})`);
             }
           });
         }

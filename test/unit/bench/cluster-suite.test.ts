@@ -101,6 +101,8 @@ test('fan-out is timed until every watcher has the event, over several members',
     assert.equal(result.received, 60);
     assert.equal(result.problem, undefined);
     assert.ok(result.fanOutMs !== null && result.fanOutMs >= 0);
+    assert.deepEqual([...result.lastByHost.keys()].sort(), [new URL(a.url).host, new URL(b.url).host].sort());
+    assert.equal(Math.max(...result.lastByHost.values()), result.fanOutMs);
   } finally {
     await a.close();
     await b.close();
