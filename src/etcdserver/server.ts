@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
-import { nodeFileIo, rememberingReads, Wal, type OpenedWal, type WalOptions } from '../wal/index.js';
+import { nodeFileIo, rememberingReads, Wal, withoutSync, type OpenedWal, type WalOptions } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
 import { SnapshotFileBuilder } from '../snap/snapshot-codec.js';
 import {
@@ -235,7 +235,12 @@ export class EtcdServer implements ServerFace {
     const walDir = config.walDir ?? join(memberDir, 'wal');
     const snapDir = join(memberDir, 'snap');
     mkdirSync(snapDir, { recursive: true });
-    const snapshotter = new Snapshotter(snapDir);
+    let snapshotter = new Snapshotter(snapDir);
+    if (config.unsafeNoFsync) {
+      log.warn('etcdserver', 'fsync is disabled (--unsafe-no-fsync): a machine crash can lose acknowledged writes');
+      options = { ...options, wal: { ...options.wal, io: withoutSync(options.wal?.io ?? nodeFileIo) } };
+      snapshotter = new Snapshotter(snapDir, { io: withoutSync(nodeFileIo) });
+    }
     let boot: Boot;
     // In a cluster the event loop must stay free while the log syncs: followers' answers, client
     // requests and proposals keep arriving and form the next batch. A single member syncs on the loop

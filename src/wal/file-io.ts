@@ -102,6 +102,21 @@ export function rememberingReads(io: FileIo): { io: FileIo; forget(): void } {
   return { io: wrapped, forget: () => { remembered = null; } };
 }
 
+/**
+ * `io` with every fsync left out, for `--unsafe-no-fsync`: writes still reach the page cache (and a
+ * process crash loses nothing), but a machine crash can lose or tear what was acknowledged.
+ */
+export function withoutSync(io: FileIo): FileIo {
+  return new Proxy(io, {
+    get(target, prop) {
+      if (prop === 'syncData' || prop === 'syncDir') return () => undefined;
+      if (prop === 'syncDataAsync') return () => Promise.resolve();
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export function parentDir(file: string): string {
   return path.dirname(path.resolve(file));
 }

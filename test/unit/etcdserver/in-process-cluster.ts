@@ -10,6 +10,7 @@ import { EtcdServer, type ServerOptions } from '../../../src/etcdserver/server.j
 import type { ServerConfig } from '../../../src/etcdserver/config.js';
 import { ServerLog } from '../../../src/etcdserver/server-log.js';
 import type { StoreEvent, WriteRequest } from '../../../src/store/request.js';
+import type { FileIo } from '../../../src/wal/file-io.js';
 import { MemoryNetwork } from '../../support/memory-transport.js';
 
 export const HEARTBEAT_MS = 20;
@@ -28,6 +29,10 @@ export interface InProcessClusterOptions {
   readonly size: number;
   readonly snapshotCount?: number;
   readonly snapshotCatchUpEntries?: number;
+  /** Members run with --unsafe-no-fsync (default true: the tests need no durability against power loss). */
+  readonly unsafeNoFsync?: boolean;
+  /** File operations of every member's log (default: the real file system). */
+  readonly io?: FileIo;
 }
 
 function peerUrl(i: number): string {
@@ -75,7 +80,7 @@ export class InProcessCluster {
       cors: [],
       clientTls: { clientCertAuth: false },
       peerTls: { clientCertAuth: false },
-      unsafeNoFsync: true,
+      unsafeNoFsync: this.opts.unsafeNoFsync ?? true,
     };
     return { name, config, server: null, removed: false, logLines: [] };
   }
@@ -84,7 +89,7 @@ export class InProcessCluster {
     const server = await EtcdServer.start(s.config, {
       transport: this.network.factory,
       log: new ServerLog((line) => s.logLines.push(line)),
-      wal: { segmentSize: 1024 * 1024 },
+      wal: { segmentSize: 1024 * 1024, io: this.opts.io },
       snapshotCatchUpEntries: this.opts.snapshotCatchUpEntries,
       onRemoved: () => { s.removed = true; },
       ...extra,
