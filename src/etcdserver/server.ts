@@ -380,8 +380,9 @@ export class EtcdServer implements ServerFace {
       await this.snapshotter.save({ index: s.metadata.index, term: s.metadata.term, confState: toSnapConfState(s.metadata.confState), data: s.data });
       await this.wal.saveSnapshot({ index: s.metadata.index, term: s.metadata.term });
     }
+    let saved: Promise<void> | null = null;
     if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
-      await this.wal.save(rd.hardState, rd.entries);
+      saved = this.wal.save(rd.hardState, rd.entries);
     } else if (rd.hardState !== null) {
       // Only the commit index moved: written with the next batch, no fsync of its own and nothing
       // waits for it (a lost commit index is learned again from the leader, and a member alone
@@ -389,12 +390,18 @@ export class EtcdServer implements ServerFace {
       // snapshot markers at or below the last commit index the log holds.
       this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
     }
+    // Committed entries are durable on a quorum already (a leader counts its own copy only once it
+    // is persisted), so they are applied, and their clients answered, while this Ready's new
+    // entries are being written: a client need not wait for the fsync of the batch after its own.
+    const applyNow = rd.snapshot === null;
+    if (applyNow) for (const e of rd.committedEntries) this.applyEntry(e);
+    if (saved !== null) await saved;
     if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (!isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
     if (rd.snapshot) this.applySnapshot(rd.snapshot);
-    for (const e of rd.committedEntries) this.applyEntry(e);
+    if (!applyNow) for (const e of rd.committedEntries) this.applyEntry(e);
     for (const rs of rd.readStates) {
       const batch = this.readsInFlight.find((b) => Buffer.compare(Buffer.from(b.ctx), Buffer.from(rs.requestCtx)) === 0);
       if (batch) batch.index = rs.index;
