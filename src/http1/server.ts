@@ -196,11 +196,12 @@ export class Http1Response {
     let hasConnection = false;
     let hasTransferEncoding = false;
     let closeAfter = this.closeAfter;
+    let fields = '';
     const list = this.headerList;
     for (let i = 0; i + 1 < list.length; i += 2) {
       const name = list[i]!;
       const value = list[i + 1]!;
-      if (BAD_FIELD.test(value) || BAD_FIELD.test(name)) throw new Error(`invalid header ${name}`);
+      fields += name + value;
       switch (name.length) {
         case 14:
           if (name.toLowerCase() === 'content-length') hasLength = true;
@@ -222,6 +223,8 @@ export class Http1Response {
       }
       head += `${name}: ${value}\r\n`;
     }
+    // One check over all names and values: a CR, LF or NUL could split the response.
+    if (BAD_FIELD.test(fields)) throw new Error('invalid character in a response header');
     if (!hasDate) head += `Date: ${httpDate()}\r\n`;
     let chunked = false;
     // As Go: a known length is sent (HEAD only when non-zero); an unknown one is chunked on

@@ -380,6 +380,27 @@ describe('http1 server: streaming answers and disconnects', () => {
   });
 });
 
+describe('http1 server: response header checks', () => {
+  it('refuses a header value that would split the response and drops the connection', async () => {
+    let thrown: unknown = null;
+    const { server, port } = await start((_req, res) => {
+      res.writeHead(200, ['X-Injected', 'a\r\nSet-Cookie: b', 'Content-Length', '0']);
+      try {
+        res.end();
+      } catch (err) {
+        thrown = err;
+        throw err;
+      }
+    });
+    const c = new RawClient(port);
+    c.send('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
+    await c.until(() => c.closed, 'the connection to drop');
+    assert.equal(c.data, '');
+    assert.ok(thrown instanceof Error);
+    await stop(server);
+  });
+});
+
 describe('http1 server: timeouts', () => {
   it('closes idle keep-alive connections and heads that do not finish', async () => {
     const { server, port } = await start(echo, { idleTimeoutMs: 100, headTimeoutMs: 150 });
