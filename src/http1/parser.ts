@@ -376,6 +376,7 @@ export class RequestParser {
   }
 
   private expectContinue(headers: Record<string, string>): void {
+    if (this.head?.minorVersion !== 1) return;
     const expect = headers.expect;
     if (expect !== undefined && expect.toLowerCase() === '100-continue') this.sink.onExpectContinue?.();
   }

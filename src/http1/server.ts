@@ -338,6 +338,13 @@ class Connection {
     this.queue.push(res);
     if (!req.keepAlive || req.bodyTooLarge) this.parser.stop();
     try {
+      const expect = req.headers.expect;
+      if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+        // Go's answer to an expectation it cannot meet.
+        res.writeHead(417, ['Connection', 'close', 'Content-Length', '0']);
+        res.end();
+        return;
+      }
       if (req.method === 'OPTIONS' && req.url === '*') {
         res.writeHead(200, ['Content-Length', '0']);
         res.end();

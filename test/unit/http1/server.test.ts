@@ -165,6 +165,13 @@ describe('http1 server', () => {
     }
   });
 
+  it('answers an unknown expectation with 417, as Go does', async () => {
+    const c = new RawClient(port);
+    c.send('PUT /x HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\nx');
+    await c.until(() => c.closed, 'the close');
+    assert.match(c.data, /^HTTP\/1\.1 417 Expectation Failed\r\nConnection: close\r\nContent-Length: 0\r\nDate: [^\r]+\r\n\r\n$/);
+  });
+
   it('answers OPTIONS * itself, as Go does', async () => {
     const c = new RawClient(port);
     c.send('OPTIONS * HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
