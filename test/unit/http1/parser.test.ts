@@ -272,3 +272,41 @@ describe('request parser: any split gives the same requests (property)', () => {
     );
   });
 });
+
+describe('request parser: arbitrary input', () => {
+  const sample = Buffer.from(
+    'PUT /v2/keys/a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcPOST /b HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n0\r\n\r\n',
+    'latin1',
+  );
+
+  it('never throws: every input ends in requests, an error answer, or waiting for more', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          // valid input with a few bytes changed, removed or inserted
+          fc.array(fc.tuple(fc.nat(sample.length), fc.integer({ min: 0, max: 255 }), fc.constantFrom('set', 'cut', 'add')), { maxLength: 4 }).map((edits) => {
+            let bytes = [...sample];
+            for (const [at, byte, kind] of edits) {
+              const i = Math.min(at, bytes.length);
+              if (kind === 'set' && i < bytes.length) bytes[i] = byte;
+              else if (kind === 'cut') bytes.splice(i, 1);
+              else bytes.splice(i, 0, byte);
+            }
+            return Uint8Array.from(bytes);
+          }),
+        ),
+        fc.nat(300),
+        (bytes, cut) => {
+          const input = Buffer.from(bytes);
+          const at = Math.min(cut, input.length);
+          const whole = parse([input], { maxHeadBytes: 200, maxBodyBytes: 50 });
+          const split = parse([input.subarray(0, at), input.subarray(at)], { maxHeadBytes: 200, maxBodyBytes: 50 });
+          assert.deepEqual(split, whole);
+          if (whole.error !== null) assert.match(whole.error.response, /^HTTP\/1\.1 (400|431|501|505) /);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
