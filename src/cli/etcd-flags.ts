@@ -43,6 +43,7 @@ const USED: FlagSpec[] = [
   flag('peer-ca-file', 'string', { aliases: ['clientCAFile'] }),
   flag('max-request-bytes', 'uint'),
   flag('unsafe-no-fsync', 'bool'),
+  flag('initial-election-tick-advance', 'bool'),
   flag('version', 'bool'),
   // 0.4 addressing
   flag('addr', 'string', { aliases: ['c'] }),
@@ -62,7 +63,7 @@ const IGNORED_STRING = [
   'proxy-read-timeout', 'client-crl-file', 'client-cert-allowed-hostname', 'peer-crl-file',
   'peer-cert-allowed-cn', 'peer-cert-allowed-hostname', 'cipher-suites', 'host-whitelist',
   'auth-token', 'bcrypt-cost', 'logger', 'log-outputs', 'log-level', 'log-package-levels',
-  'config-file', 'config', 'max-snapshots', 'max-wals', 'initial-election-tick-advance',
+  'config-file', 'config', 'max-snapshots', 'max-wals',
   'self-signed-cert-validity', 'tls-min-version', 'tls-max-version',
   'experimental-corrupt-check-time', 'experimental-compaction-batch-limit',
   'experimental-watch-progress-notify-interval', 'experimental-backend-bbolt-freelist-type',
@@ -312,6 +313,7 @@ export function parseEtcdCommandLine(
       peerTls: { certFile: peerCertFile, keyFile: peerKeyFile, trustedCaFile: peerTrustedCa, clientCertAuth: peerClientCertAuth },
       maxRequestBytes: num(v, 'max-request-bytes'),
       unsafeNoFsync: bool(v, 'unsafe-no-fsync'),
+      initialElectionTickAdvance: v.get('initial-election-tick-advance') !== false,
     },
   };
 }

@@ -38,6 +38,12 @@ export interface ServerConfig {
    * the HTTP layer's default (10 MiB, the form limit etcd 3.4's v2 API applies).
    */
   readonly maxRequestBytes?: number;
+  /**
+   * `--initial-election-tick-advance` (default true): once connected to its peers at start, a member
+   * fast-forwards its election clock to two ticks short of the election timeout, so a fresh cluster
+   * elects its first leader without waiting out a whole timeout.
+   */
+  readonly initialElectionTickAdvance?: boolean;
   /** Skip fsync of the write-ahead log (unsafe; for tests only, as etcd's --unsafe-no-fsync). */
   readonly unsafeNoFsync: boolean;
 }

@@ -18,6 +18,8 @@ export interface PeerTransport {
   /** Serves the transport's own paths on the peer port; false for any other path. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   followerStats(): Map<bigint, FollowerStats>;
+  /** Number of peers this member currently has a working connection to. */
+  activePeerCount(): number;
   stats(): { readonly recvAppendRequestCnt: number; readonly sendAppendRequestCnt: number };
   stop(): Promise<void>;
 }

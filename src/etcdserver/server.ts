@@ -50,6 +50,9 @@ const SYNC_INTERVAL_MS = 500;
 const CATCH_UP_ENTRIES = 5000;
 /** Store nodes encoded per turn of the event loop while a snapshot is taken (about a millisecond). */
 const SNAPSHOT_SLICE_NODES = 4096;
+/** How often, and how many times, a starting member checks whether its peers are connected. */
+const TICK_ADVANCE_POLL_MS = 50;
+const TICK_ADVANCE_POLLS = 100;
 /** Bytes of the snapshot file copied and checksummed per turn of the event loop. */
 const SNAPSHOT_SLICE_BYTES = 1 << 20;
 /** A member joining by 0.4's `-peers` tries this often, this far apart, before giving up. */
@@ -159,6 +162,7 @@ export class EtcdServer implements ServerFace {
   private readCounter = 0n;
   private syncInFlight = false;
   private snapshotting = false;
+  private readonly electionTick: number;
   private published = false;
   private publishInFlight = false;
   private stopped = false;
@@ -197,6 +201,7 @@ export class EtcdServer implements ServerFace {
     const random = options.random ?? Math.random;
     const heartbeatTick = 1;
     const electionTick = Math.max(2, Math.round(config.electionMs / config.heartbeatMs));
+    this.electionTick = electionTick;
     this.node = new RaftNode({
       id: this.id,
       electionTick,
@@ -266,12 +271,41 @@ export class EtcdServer implements ServerFace {
     this.timers.push(setInterval(() => this.maybePublish(), PUBLISH_RETRY_MS));
     // The timers hold the process open until stop(): a member keeps running without clients.
     this.schedulePump();
+    this.adjustTicks();
     const ready = new Promise<void>((resolve) => {
       this.replayWaiters.push(resolve);
       this.checkReplayed();
     });
     await ready;
     this.log.info('etcdserver', `member ${this.memberId} ready to serve (applied index ${this.appliedIndex})`);
+  }
+
+  /**
+   * A member of a cluster that has its peers connected need not wait out a whole election timeout
+   * before the first election: as etcd does, the election clock is moved to two ticks short of the
+   * timeout once more than one peer is reachable (polled every 50 ms for up to 5 s). A member alone
+   * campaigns at once anyway (see afterAdvance).
+   */
+  private adjustTicks(): void {
+    if (this.config.initialElectionTickAdvance === false || this.cluster.ids().length < 2) return;
+    const advance = this.electionTick - 2;
+    if (advance <= 0) return;
+    let polls = 0;
+    const poll = setInterval(() => {
+      polls++;
+      if (this.stopped || polls > TICK_ADVANCE_POLLS) {
+        clearInterval(poll);
+        return;
+      }
+      const active = this.transport.activePeerCount();
+      if (active > 1) {
+        clearInterval(poll);
+        this.pendingTicks += advance;
+        this.log.info('etcdserver', `${this.memberId} initialized peer connection; fast-forwarding ${advance} ticks (election ticks ${this.electionTick}) with ${active} active peer(s)`);
+        this.schedulePump();
+      }
+    }, TICK_ADVANCE_POLL_MS);
+    this.timers.push(poll);
   }
 
   private checkReplayed(): void {

@@ -255,6 +255,12 @@ export class Transport {
     return this.peers.get(id)?.lastHeard ?? null;
   }
 
+  activePeerCount(): number {
+    let n = 0;
+    for (const peer of this.peers.values()) if (peer.stream.state === 'open') n++;
+    return n;
+  }
+
   /** Whether the outbound stream to the peer is connected. */
   isConnected(id: bigint): boolean {
     return this.peers.get(id)?.stream.state === 'open';

@@ -128,6 +128,10 @@ export class MemoryTransport implements PeerTransport {
     return false;
   }
 
+  activePeerCount(): number {
+    return this.stopped ? 0 : this.peers.size;
+  }
+
   followerStats(): Map<bigint, FollowerStats> {
     const out = new Map<bigint, FollowerStats>();
     for (const id of this.peers.keys()) {

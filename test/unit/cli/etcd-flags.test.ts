@@ -98,3 +98,12 @@ test('Go flag rules: -x=v, --x v, booleans without a value, -- ends flags', () =
   assert.deepEqual(p.rest, ['-s', 'x']);
   assert.equal(set.parse(['-b=false']).values.get('b'), false);
 });
+
+test('--initial-election-tick-advance is a bool: on by default, off with =false, never takes the next argument', () => {
+  assert.equal(serve([]).initialElectionTickAdvance, true);
+  assert.equal(serve(['--initial-election-tick-advance=false']).initialElectionTickAdvance, false);
+  const bare = serve(['--initial-election-tick-advance', '--name', 'n9']);
+  assert.equal(bare.initialElectionTickAdvance, true);
+  assert.equal(bare.name, 'n9');
+  assert.equal(serve([], { ETCD_INITIAL_ELECTION_TICK_ADVANCE: 'false' }).initialElectionTickAdvance, false);
+});

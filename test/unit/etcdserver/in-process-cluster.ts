@@ -33,6 +33,9 @@ export interface InProcessClusterOptions {
   readonly unsafeNoFsync?: boolean;
   /** File operations of every member's log (default: the real file system). */
   readonly io?: FileIo;
+  /** Election timeout in ms (default ELECTION_MS). */
+  readonly electionMs?: number;
+  readonly initialElectionTickAdvance?: boolean;
 }
 
 function peerUrl(i: number): string {
@@ -68,7 +71,8 @@ export class InProcessCluster {
       dataDir: join(this.root, name),
       snapshotCount: this.opts.snapshotCount ?? 10000,
       heartbeatMs: HEARTBEAT_MS,
-      electionMs: ELECTION_MS,
+      electionMs: this.opts.electionMs ?? ELECTION_MS,
+      initialElectionTickAdvance: this.opts.initialElectionTickAdvance,
       listenClientUrls: [new URL(clientUrl(i))],
       advertiseClientUrls: [new URL(clientUrl(i))],
       listenPeerUrls: [new URL(peerUrl(i))],
