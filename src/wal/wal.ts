@@ -12,9 +12,14 @@ import { EMPTY_HARD_STATE, isEmptyHardState, type HardState, type WalEntry, type
  * How `save` reaches the disk:
  * - `sync`: write and fdatasync on the event loop (about 0.2-0.3 ms blocked per batch, lowest latency);
  * - `threadpool`: write and fdatasync on the libuv threadpool; the event loop stays free and
- *   everything saved meanwhile joins the next batch.
+ *   everything saved meanwhile joins the next batch;
+ * - `adaptive`: a small batch (a few entries: a lone client) syncs on the event loop, a larger one
+ *   (many clients at once) on the threadpool, so the loop keeps serving them while the disk works.
  */
-export type WalSyncMode = 'sync' | 'threadpool';
+export type WalSyncMode = 'sync' | 'threadpool' | 'adaptive';
+
+/** In `adaptive` mode, batches of at most this many entries sync on the event loop. */
+export const ADAPTIVE_BLOCKING_ENTRIES = 4;
 
 export interface WalOptions {
   /** Size each segment file is preallocated to; a new segment starts once it is passed. Default 64 MiB. */
@@ -103,6 +108,8 @@ export class Wal {
   private pendingHardState: HardState;
   /** Whether the pending batch holds anything that must be fsynced before its callers hear back. */
   private pendingNeedsSync = false;
+  /** Entries in the pending batch (for the adaptive sync mode). */
+  private pendingEntries = 0;
   /** The last batch was written without an fsync; sync before leaving the segment or closing. */
   private tailUnsynced = false;
   private flushScheduled = false;
@@ -285,6 +292,7 @@ export class Wal {
       }
       if (state !== null) this.pending.appendHardState(state);
       this.pendingLastIndex = lastIndex;
+      this.pendingEntries += entries.length;
     } catch (err) {
       this.pending.rewind(mark);
       return Promise.reject(err);
@@ -380,12 +388,14 @@ export class Wal {
       const lastIndex = this.pendingLastIndex;
       const hardState = this.pendingHardState;
       const needsSync = this.pendingNeedsSync;
+      const blocking = this.syncMode === 'sync' || (this.syncMode === 'adaptive' && this.pendingEntries <= ADAPTIVE_BLOCKING_ENTRIES);
       this.pending = this.spare;
       this.pendingWaiters = [];
       this.pendingNeedsSync = false;
+      this.pendingEntries = 0;
       try {
         this.runningCrc = batch.seal(this.runningCrc);
-        await this.writeAndSync(this.fd, batch.bytes(), this.offset, needsSync);
+        await this.writeAndSync(this.fd, batch.bytes(), this.offset, needsSync, blocking);
         this.offset += batch.length;
         this.counters.batches++;
         this.counters.bytesWritten += batch.length;
@@ -411,7 +421,7 @@ export class Wal {
       // A blocking flush never lets the event loop poll for I/O; hand back control between batches
       // so sockets are served (and what they save joins the next batch) even when every saver is
       // driven by promise continuations alone.
-      if (this.syncMode === 'sync') break;
+      if (blocking) break;
     }
     this.flushRunning = false;
     if (this.failure !== null) this.fail(this.failure, []);
@@ -455,8 +465,8 @@ export class Wal {
     this.counters.segmentsCut++;
   }
 
-  private async writeAndSync(fd: number, bytes: Buffer, position: number, sync = true): Promise<void> {
-    if (this.syncMode === 'sync') {
+  private async writeAndSync(fd: number, bytes: Buffer, position: number, sync = true, blocking = this.syncMode === 'sync'): Promise<void> {
+    if (blocking) {
       this.io.writeAt(fd, bytes, position);
       if (sync) this.io.syncData(fd);
     } else {

@@ -45,6 +45,8 @@ for (const [seed, syncMode] of [
   [2, 'threadpool'],
   [3, 'sync'],
   [4, 'threadpool'],
+  [5, 'adaptive'],
+  [6, 'adaptive'],
 ] as Array<[number, WalSyncMode]>) {
   test(`seed ${seed}, ${syncMode}: crashes at random moments never lose an acknowledged entry`, async () => {
     const rand = random(seed);

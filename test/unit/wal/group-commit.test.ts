@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Wal, type WalSyncMode } from '../../../src/wal/wal.js';
+import { ADAPTIVE_BLOCKING_ENTRIES, Wal, type WalSyncMode } from '../../../src/wal/wal.js';
+import { nodeFileIo, type FileIo } from '../../../src/wal/file-io.js';
 import { CrashFileIo } from './crash-file-io.js';
 import { METADATA, entry, freshWalDir } from './wal-helpers.js';
 
 const SEGMENT = 1 << 20;
 
-for (const syncMode of ['sync', 'threadpool'] as WalSyncMode[]) {
+for (const syncMode of ['sync', 'threadpool', 'adaptive'] as WalSyncMode[]) {
   test(`${syncMode}: saves made in one turn of the event loop share one fsync`, async () => {
     const io = new CrashFileIo();
     const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode, io });
@@ -101,4 +102,25 @@ test('sync mode: a stream of saves driven only by promise continuations still le
   await Promise.all(savers);
   assert.ok(wal.stats.batches >= 1);
   await wal.close();
+});
+
+test('adaptive: a lone entry syncs on the event loop, a large batch on the threadpool', async () => {
+  const calls: string[] = [];
+  const io: FileIo = {
+    ...nodeFileIo,
+    syncData: (fd) => { calls.push('loop'); nodeFileIo.syncData(fd); },
+    syncDataAsync: (fd) => { calls.push('pool'); return nodeFileIo.syncDataAsync(fd); },
+  };
+  const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'adaptive', io });
+  calls.length = 0; // creating the log syncs its first segment
+  try {
+    await wal.save(null, [entry(1, 1)]);
+    assert.deepEqual(calls, ['loop']);
+    calls.length = 0;
+    const big = Array.from({ length: ADAPTIVE_BLOCKING_ENTRIES + 1 }, (_, i) => entry(i + 2, 1));
+    await wal.save(null, big);
+    assert.deepEqual(calls, ['pool']);
+  } finally {
+    await wal.close();
+  }
 });
