@@ -169,6 +169,15 @@ export class EtcdServer implements ServerFace {
   private removed = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readyDone: Promise<void> = Promise.resolve();
+  /** Index of the last log entry known to be on disk. */
+  private durableIndex: number;
+  /**
+   * A member alone: entries Raft has committed whose own fsync is still running (Raft went on to the
+   * next batch meanwhile). They are applied, and their clients answered, once on disk.
+   */
+  private awaitingDisk: Entry[] = [];
+  /** The newest save of a member alone, settled once it is on disk. */
+  private lastAloneSave: Promise<void> = Promise.resolve();
   private replayWaiters: (() => void)[] = [];
   private readonly replayTo: number;
 
@@ -191,6 +200,8 @@ export class EtcdServer implements ServerFace {
     this.wal = boot.wal;
     this.snapshotter = snapshotter;
     this.appliedIndex = boot.applied;
+    // Everything the log held at start is on disk already.
+    this.durableIndex = boot.storage.lastIndex();
     this.snapshotIndex = boot.snapshotIndex;
     this.replayTo = boot.replayTo;
     this.requestTimeoutMs = 5000 + 2 * config.electionMs;
@@ -248,10 +259,11 @@ export class EtcdServer implements ServerFace {
     }
     let boot: Boot;
     // In a cluster the event loop must stay free while the log syncs: followers' answers, client
-    // requests and proposals keep arriving and form the next batch. A single member syncs on the loop
-    // (lowest latency when nothing else waits).
+    // requests and proposals keep arriving and form the next batch. A single member syncs a small
+    // batch on the loop (lowest latency for a lone client) and a large one on the threadpool, so the
+    // many clients behind it keep being served meanwhile.
     const clustered = config.initialClusterState === 'existing' || config.initialCluster.size > 1;
-    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'sync', skipSyncForCommitOnly: true, ...options.wal } };
+    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'adaptive', skipSyncForCommitOnly: true, ...options.wal } };
     if (Wal.exists(walDir)) {
       boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {
@@ -405,7 +417,61 @@ export class EtcdServer implements ServerFace {
     }
   }
 
+  /**
+   * A member alone commits an entry only once it is on its own disk, so it need not hold Raft while
+   * a batch syncs: the batch is queued on the log, Raft goes on to gather the next one, and the
+   * committed entries are applied when their save completes. The disk then syncs one batch after
+   * another without waiting for the loop, while the loop serves clients without waiting for the disk.
+   */
+  private handleReadyAlone(rd: Ready): void {
+    if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
+    if (rd.messages.length > 0) this.transport.send(rd.messages);
+    if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
+      const upTo = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : this.durableIndex;
+      this.lastAloneSave = this.wal.save(rd.hardState, rd.entries).then(
+        () => {
+          if (upTo > this.durableIndex) this.durableIndex = upTo;
+          this.applyDurable();
+        },
+        (err: unknown) => this.fatal(err),
+      );
+    } else if (rd.hardState !== null) {
+      this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
+    }
+    if (rd.hardState) this.storage.setHardState(rd.hardState);
+    if (rd.entries.length > 0) this.storage.append(rd.entries);
+    for (const e of rd.committedEntries) this.awaitingDisk.push(e);
+    this.applyDurable();
+    for (const rs of rd.readStates) this.matchReadState(rs.requestCtx, rs.index);
+    this.serveReads();
+  }
+
+  /** Applies the queued committed entries that are on disk, in order. */
+  private applyDurable(): void {
+    const queue = this.awaitingDisk;
+    let n = 0;
+    while (n < queue.length && queue[n]!.index <= this.durableIndex) this.applyEntry(queue[n++]!);
+    if (n === 0) return;
+    queue.splice(0, n);
+    this.serveReads();
+    this.checkReplayed();
+  }
+
+  private matchReadState(ctx: Uint8Array, index: number): void {
+    const batch = this.readsInFlight.find((b) => Buffer.compare(Buffer.from(b.ctx), Buffer.from(ctx)) === 0);
+    if (batch) batch.index = index;
+  }
+
   private async handleReady(rd: Ready): Promise<void> {
+    if (rd.snapshot === null && this.isAlone()) {
+      this.handleReadyAlone(rd);
+      return;
+    }
+    if (this.awaitingDisk.length > 0) {
+      // The member is no longer alone: what it committed alone is applied first.
+      await this.lastAloneSave;
+      this.applyDurable();
+    }
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
     const isLeader = this.node.raft.state === StateType.Leader;
     if (isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
@@ -429,17 +495,20 @@ export class EtcdServer implements ServerFace {
     // entries are being written: a client need not wait for the fsync of the batch after its own.
     const applyNow = rd.snapshot === null;
     if (applyNow) for (const e of rd.committedEntries) this.applyEntry(e);
-    if (saved !== null) await saved;
-    if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
+    if (saved !== null) {
+      await saved;
+      if (rd.entries.length > 0) this.durableIndex = Math.max(this.durableIndex, rd.entries[rd.entries.length - 1]!.index);
+    }
+    if (rd.snapshot) {
+      this.durableIndex = Math.max(this.durableIndex, rd.snapshot.metadata.index);
+      this.storage.applySnapshot(rd.snapshot);
+    }
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (!isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
     if (rd.snapshot) this.applySnapshot(rd.snapshot);
     if (!applyNow) for (const e of rd.committedEntries) this.applyEntry(e);
-    for (const rs of rd.readStates) {
-      const batch = this.readsInFlight.find((b) => Buffer.compare(Buffer.from(b.ctx), Buffer.from(rs.requestCtx)) === 0);
-      if (batch) batch.index = rs.index;
-    }
+    for (const rs of rd.readStates) this.matchReadState(rs.requestCtx, rs.index);
     this.serveReads();
   }
 
