@@ -6,6 +6,8 @@ export interface PendingRequest<T> {
   readonly resolve: (value: T) => void;
   readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
+  /** What was proposed under this ID, when the proposer kept it (see `payloadOf`). */
+  readonly payload: unknown;
 }
 
 export class RequestWaits<T> {
@@ -16,15 +18,20 @@ export class RequestWaits<T> {
   }
 
   /** Registers a waiter for `id`; `onTimeout` builds the error given after `timeoutMs`. */
-  register(id: bigint, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  register(id: bigint, timeoutMs: number, onTimeout: () => Error, payload?: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(onTimeout());
       }, timeoutMs);
       timer.unref();
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve, reject, timer, payload });
     });
+  }
+
+  /** The payload registered with a waiting `id`, if any. */
+  payloadOf(id: bigint): unknown {
+    return this.pending.get(id)?.payload;
   }
 
   resolve(id: bigint, value: T): void {

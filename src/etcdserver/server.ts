@@ -150,6 +150,8 @@ export class EtcdServer implements ServerFace {
   private appliedIndex: number;
   private snapshotIndex: number;
   private readonly waits = new RequestWaits<StoreEvent | StoreEvent[] | null>();
+  /** The payload this member proposed under a request ID still waiting for its entry. */
+  private readonly proposedPayload = (id: bigint): unknown => this.waits.payloadOf(id);
   private nextRequestId: bigint;
 
   private inbox: Message[] = [];
@@ -550,7 +552,7 @@ export class EtcdServer implements ServerFace {
     } else if (e.data.length > 0) {
       let decoded;
       try {
-        decoded = decodeServerRequest(e.data);
+        decoded = decodeServerRequest(e.data, this.proposedPayload);
       } catch (err) {
         this.log.error('etcdserver', `skipping undecodable entry ${e.index}: ${(err as Error).message}`);
         this.appliedIndex = e.index;
@@ -677,7 +679,7 @@ export class EtcdServer implements ServerFace {
   private submit(kind: number, payload: StoreRequest | object): Promise<StoreEvent | StoreEvent[] | null> {
     if (this.stopped || this.removed) return Promise.reject(stoppedError());
     const id = this.newRequestId();
-    const done = this.waits.register(id, this.requestTimeoutMs, () => timeoutError());
+    const done = this.waits.register(id, this.requestTimeoutMs, () => timeoutError(), payload);
     this.proposals.push(encodeServerRequest(kind, id, payload));
     this.schedulePump();
     return done;

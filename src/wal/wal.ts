@@ -470,7 +470,9 @@ export class Wal {
       this.io.writeAt(fd, bytes, position);
       if (sync) this.io.syncData(fd);
     } else {
-      await this.io.writeAtAsync(fd, bytes, position);
+      // The write only copies into the page cache and is short: done on the loop, it saves a trip
+      // to the threadpool per batch. The fdatasync, which waits for the disk, goes to the threadpool.
+      this.io.writeAt(fd, bytes, position);
       if (sync) await this.io.syncDataAsync(fd);
     }
     if (sync) this.counters.fsyncs++;
