@@ -27,7 +27,7 @@ export interface Http1ServerOptions extends ParserLimits {
   readonly idleTimeoutMs?: number;
   /** A request head must arrive within this long of its first byte. Default 65 s. */
   readonly headTimeoutMs?: number;
-  /** Requests dispatched but not yet answered on one connection before reading pauses. Default 64. */
+  /** Requests read but not yet answered on one connection before reading pauses. Default 64. */
   readonly maxPipelined?: number;
   /** Serve TLS with these credentials. */
   readonly tls?: Http1TlsOptions;
@@ -256,11 +256,18 @@ export class Http1Response {
   }
 }
 
-/** One client connection: parses requests, dispatches them, and writes the answers in order. */
+/**
+ * One client connection: parses requests, dispatches them one at a time, and writes the answers in
+ * order. As with Go's server, a pipelined request is handed to the handler only once the answer
+ * before it has ended: a request behind an answer that closes the connection is never run, so no
+ * write takes effect without its client hearing of it.
+ */
 class Connection {
   readonly parser: RequestParser;
   /** Answers not yet fully handed to the socket, in request order. */
   private readonly queue: Http1Response[] = [];
+  /** Requests read whole while an earlier one is still being answered. */
+  private waiting: Http1Request[] = [];
   private out: (string | Buffer)[] = [];
   private outBytes = 0;
   private outHasBuffer = false;
@@ -309,7 +316,7 @@ class Connection {
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && this.parser.idle;
+    return this.queue.length === 0 && this.waiting.length === 0 && this.parser.idle;
   }
 
   private onData(chunk: Buffer): void {
@@ -317,14 +324,14 @@ class Connection {
     this.lastActivity = now;
     if (this.parser.idle) this.headStarted = now;
     this.parser.push(chunk);
-    if (!this.paused && !this.gone && (this.queue.length >= this.maxPipelined || this.socket.writableLength > WRITE_HIGH_WATER)) {
+    if (!this.paused && !this.gone && (this.queue.length + this.waiting.length >= this.maxPipelined || this.socket.writableLength > WRITE_HIGH_WATER)) {
       this.paused = true;
       this.socket.pause();
     }
   }
 
   private maybeResume(): void {
-    if (this.paused && !this.gone && this.queue.length < this.maxPipelined && this.socket.writableLength <= WRITE_HIGH_WATER) {
+    if (this.paused && !this.gone && this.queue.length + this.waiting.length < this.maxPipelined && this.socket.writableLength <= WRITE_HIGH_WATER) {
       this.paused = false;
       this.socket.resume();
     }
@@ -333,10 +340,18 @@ class Connection {
   private dispatch(req: Http1Request): void {
     this.continuePending = false;
     if (this.gone || this.closing) return;
+    if (!req.keepAlive || req.bodyTooLarge) this.parser.stop();
+    if (this.queue.length > 0 || this.waiting.length > 0) {
+      this.waiting.push(req);
+      return;
+    }
+    this.start(req);
+  }
+
+  private start(req: Http1Request): void {
     const res = new Http1Response(this, req);
     if (this.queue.length > 0) res.held = [];
     this.queue.push(res);
-    if (!req.keepAlive || req.bodyTooLarge) this.parser.stop();
     try {
       const expect = req.headers.expect;
       if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
@@ -359,7 +374,7 @@ class Connection {
 
   private expectContinue(): void {
     if (this.closing || this.gone) return;
-    if (this.queue.length === 0) this.push(CONTINUE);
+    if (this.queue.length === 0 && this.waiting.length === 0) this.push(CONTINUE);
     else this.continuePending = true;
   }
 
@@ -399,6 +414,7 @@ class Connection {
     // Later pipelined requests are not answered; the socket ends after this answer.
     for (let i = this.queue.indexOf(res) + 1; i < this.queue.length; i++) this.queue[i]!.fireClose();
     this.queue.length = this.queue.indexOf(res) + 1;
+    this.waiting = [];
     this.closing = true;
   }
 
@@ -424,6 +440,12 @@ class Connection {
       }
     }
     this.lastActivity = Date.now();
+    if (this.queue.length === 0 && this.waiting.length > 0 && !this.closing && !this.gone) {
+      // The next pipelined request runs now (its answer may end at once and come back here).
+      this.start(this.waiting.shift()!);
+      this.maybeResume();
+      return;
+    }
     if (this.queue.length === 0) {
       if (this.errorResponse !== null) this.writeErrorAndEnd();
       else if (this.closing || this.peerEnded) this.endSocket();
@@ -477,6 +499,7 @@ class Connection {
   private onClose(): void {
     this.gone = true;
     this.parser.stop();
+    this.waiting = [];
     const queue = this.queue.splice(0);
     for (const res of queue) res.fireClose();
   }
