@@ -20,8 +20,18 @@ export interface PeerTransport {
   followerStats(): Map<bigint, FollowerStats>;
   /** Number of peers this member currently has a working connection to. */
   activePeerCount(): number;
-  stats(): { readonly recvAppendRequestCnt: number; readonly sendAppendRequestCnt: number };
+  stats(): PeerTransportStats;
   stop(): Promise<void>;
+}
+
+/** Counts of append requests, and the message and byte rates of the last second (etcd's self stats). */
+export interface PeerTransportStats {
+  readonly recvAppendRequestCnt: number;
+  readonly sendAppendRequestCnt: number;
+  readonly recvPkgRate?: number;
+  readonly recvBandwidthRate?: number;
+  readonly sendPkgRate?: number;
+  readonly sendBandwidthRate?: number;
 }
 
 export interface PeerTransportContext {

@@ -817,6 +817,10 @@ export class EtcdServer implements ServerFace {
       },
       recvAppendRequestCnt: counts.recvAppendRequestCnt,
       sendAppendRequestCnt: counts.sendAppendRequestCnt,
+      // As etcd: a follower reports what it receives from the leader, the leader what it sends.
+      ...(state === StateType.Leader
+        ? { sendPkgRate: counts.sendPkgRate, sendBandwidthRate: counts.sendBandwidthRate }
+        : { recvPkgRate: counts.recvPkgRate, recvBandwidthRate: counts.recvBandwidthRate }),
     };
   }
 
