@@ -20,6 +20,8 @@ export interface PeerTransport {
   followerStats(): Map<bigint, FollowerStats>;
   /** Number of peers this member currently has a working connection to. */
   activePeerCount(): number;
+  /** When this member last heard from the peer (ms, wall clock), or null if never. */
+  activeSince(id: bigint): number | null;
   stats(): PeerTransportStats;
   stop(): Promise<void>;
 }

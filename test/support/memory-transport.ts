@@ -77,6 +77,7 @@ export class MemoryTransport implements PeerTransport {
   private stopped = false;
   private recvAppend = 0;
   private sendAppend = 0;
+  private readonly lastHeard = new Map<bigint, number>();
 
   constructor(
     private readonly network: MemoryNetwork,
@@ -117,6 +118,7 @@ export class MemoryTransport implements PeerTransport {
   receive(m: Message): void {
     if (this.stopped) return;
     if (m.type === MessageType.App) this.recvAppend++;
+    this.lastHeard.set(m.from, performance.timeOrigin + performance.now());
     this.receiver.process(m);
   }
 
@@ -126,6 +128,10 @@ export class MemoryTransport implements PeerTransport {
 
   handle(): boolean {
     return false;
+  }
+
+  activeSince(id: bigint): number | null {
+    return this.lastHeard.get(id) ?? null;
   }
 
   activePeerCount(): number {
