@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { FlagError, FlagSet, type FlagKind, type FlagSpec, type FlagValue } from './go-flags.js';
 import type { ServerConfig } from '../etcdserver/config.js';
+import type { AdminConfigUpdate } from '../etcdserver/admin-config.js';
 
 function envName(flag: string): string {
   return 'ETCD_' + flag.toUpperCase().replace(/-/g, '_');
@@ -52,6 +53,20 @@ const USED: FlagSpec[] = [
   flag('peer-bind-addr', 'string', { aliases: ['sl'] }),
   flag('peers', 'string', { aliases: ['C'] }),
   flag('peers-file', 'string', { aliases: ['CF'] }),
+  // 0.4 cluster configuration, seeded once into a new cluster's admin configuration
+  flag('cluster-active-size', 'int'),
+  flag('cluster-remove-delay', 'string'),
+  flag('cluster-sync-interval', 'string'),
+];
+
+/**
+ * Flags only etcd 0.4 had (etcd 3.4 rejects every one of them). Any of them on the command line, or
+ * its `ETCD_*` variable in the environment, switches on 0.4 mode: standby mode and the leader's
+ * removal of peers. A 3.4 command line never does.
+ */
+export const LEGACY_MODE_FLAGS: readonly string[] = [
+  'addr', 'bind-addr', 'peer-addr', 'peer-bind-addr', 'peers', 'peers-file',
+  'cluster-active-size', 'cluster-remove-delay', 'cluster-sync-interval',
 ];
 
 const IGNORED_STRING = [
@@ -74,7 +89,7 @@ const IGNORED_STRING = [
   'experimental-distributed-tracing-instance-id', 'experimental-distributed-tracing-sampling-rate',
   'experimental-max-learners', 'experimental-wait-cluster-ready-timeout',
   // 0.4 settings accepted for compatibility
-  'cluster-active-size', 'cluster-remove-delay', 'cluster-sync-interval', 'max-result-buffer',
+  'max-result-buffer',
   'max-retry-attempts', 'retry-interval', 'http-read-timeout', 'http-write-timeout', 'cpuprofile',
   'graphite-host', 'max-cluster-size', 'maxsize', 'r', 'm',
 ];
@@ -99,9 +114,21 @@ const DEFAULT_CLIENT_URLS = 'http://localhost:2379,http://localhost:4001';
 const DEFAULT_PEER_URLS = 'http://localhost:2380,http://localhost:7001';
 const DEFAULT_SNAPSHOT_COUNT = 10000;
 
+/** etcd 0.4's cluster behaviour, on only when the command line asks for it the 0.4 way. */
+export interface LegacyMode {
+  /** Standby mode and the leader's removal of peers run only when true. */
+  readonly enabled: boolean;
+  /** The 0.4 flags that switched it on (empty when off). */
+  readonly because: readonly string[];
+  /** `-cluster-*` values to put into the admin configuration of a new cluster (empty when none). */
+  readonly seed: AdminConfigUpdate;
+  /** Peer URLs from `-peers`/`-peers-file` other than this machine's own. */
+  readonly seedPeerURLs: readonly string[];
+}
+
 export type EtcdCommand =
   | { readonly kind: 'version' }
-  | { readonly kind: 'serve'; readonly config: ServerConfig; readonly warnings: readonly string[] };
+  | { readonly kind: 'serve'; readonly config: ServerConfig; readonly legacy: LegacyMode; readonly warnings: readonly string[] };
 
 function str(values: Map<string, FlagValue>, name: string): string | undefined {
   const v = values.get(name);
@@ -264,12 +291,14 @@ export function parseEtcdCommandLine(
   // 0.4: a machine started with -peers joins the cluster those peers form (it asks them to add it).
   const peersText = str(v, 'peers') ?? (str(v, 'peers-file') !== undefined ? readPeersFile(str(v, 'peers-file')!) : undefined);
   let joinByPeers = false;
+  const seedPeerURLs: string[] = [];
   if (peersText !== undefined && peersText.trim() !== '') {
     const own = new Set(initialAdvertisePeerUrls.map((u) => u.toString().replace(/\/$/, '')));
     for (const p of peersText.split(',')) {
       if (p.trim() === '') continue;
       const url = hostPortUrl(p.trim(), peerScheme, 'peers').toString().replace(/\/$/, '');
       if (own.has(url)) continue;
+      if (!seedPeerURLs.includes(url)) seedPeerURLs.push(url);
       const key = `peer-${url}`;
       if (!initialCluster.has(key)) initialCluster.set(key, [url]);
       joinByPeers = true;
@@ -288,11 +317,22 @@ export function parseEtcdCommandLine(
     throw new FlagError(`-election-timeout[${electionMs}ms] should be at least as 5 times as -heartbeat-interval[${heartbeatMs}ms]`);
   }
 
+  const seed: { activeSize?: number; removeDelay?: number; syncInterval?: number } = {};
+  const activeSize = num(v, 'cluster-active-size');
+  if (activeSize !== undefined) seed.activeSize = activeSize;
+  const removeDelay = seconds(str(v, 'cluster-remove-delay'), 'cluster-remove-delay');
+  if (removeDelay !== undefined) seed.removeDelay = removeDelay;
+  const syncInterval = seconds(str(v, 'cluster-sync-interval'), 'cluster-sync-interval');
+  if (syncInterval !== undefined) seed.syncInterval = syncInterval;
+  const because = LEGACY_MODE_FLAGS.filter((f) => v.has(f));
+  const legacy: LegacyMode = { enabled: because.length > 0, because, seed, seedPeerURLs };
+
   // etcd 3.4 allows every origin unless --cors names some.
   const cors = (str(v, 'cors') ?? '*').split(',').map((s) => s.trim()).filter((s) => s !== '');
   return {
     kind: 'serve',
     warnings,
+    legacy,
     config: {
       name,
       dataDir,
@@ -316,6 +356,16 @@ export function parseEtcdCommandLine(
       initialElectionTickAdvance: v.get('initial-election-tick-advance') !== false,
     },
   };
+}
+
+/** A 0.4 float64 flag in seconds (`-cluster-remove-delay 30`, `-cluster-sync-interval 0.5`). */
+function seconds(text: string | undefined, flagName: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text.trim());
+  if (text.trim() === '' || !Number.isFinite(n)) {
+    throw new FlagError(`invalid value "${text}" for flag -${flagName}: parse error`);
+  }
+  return n;
 }
 
 function readPeersFile(path: string): string {

@@ -107,3 +107,43 @@ test('--initial-election-tick-advance is a bool: on by default, off with =false,
   assert.equal(bare.name, 'n9');
   assert.equal(serve([], { ETCD_INITIAL_ELECTION_TICK_ADVANCE: 'false' }).initialElectionTickAdvance, false);
 });
+
+function legacyOf(argv: string[], env: Record<string, string> = {}) {
+  const cmd = parseEtcdCommandLine(argv, env);
+  if (cmd.kind !== 'serve') throw new Error('expected serve');
+  return cmd.legacy;
+}
+
+test('0.4 mode: never on for an etcd 3.4 command line, so no removal loop and no standby', () => {
+  const lines: string[][] = [
+    [],
+    ['--name', 'n1', '--data-dir', '/tmp/x', '--listen-client-urls', 'http://127.0.0.1:2379', '--advertise-client-urls', 'http://127.0.0.1:2379',
+      '--listen-peer-urls', 'http://127.0.0.1:2380', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380',
+      '--initial-cluster', 'n1=http://127.0.0.1:2380,n2=http://127.0.0.1:2480', '--initial-cluster-state', 'existing', '--enable-v2'],
+    ['-data-dir', 'machine0', '-name', 'machine0'],
+  ];
+  for (const argv of lines) {
+    const legacy = legacyOf(argv);
+    assert.equal(legacy.enabled, false, argv.join(' '));
+    assert.deepEqual(legacy.because, []);
+    assert.deepEqual(legacy.seed, {});
+    assert.deepEqual(legacy.seedPeerURLs, []);
+  }
+  // The 3.4 variables do not switch it on either.
+  assert.equal(legacyOf([], { ETCD_NAME: 'x', ETCD_INITIAL_CLUSTER: 'x=http://localhost:2380', ETCD_ENABLE_V2: 'true' }).enabled, false);
+});
+
+test('0.4 mode: on with any 0.4-only flag or its variable; -cluster-* seed the configuration', () => {
+  assert.deepEqual(legacyOf(['-peer-addr', '127.0.0.1:7001']).because, ['peer-addr']);
+  assert.deepEqual(legacyOf(['-addr', '127.0.0.1:4001']).because, ['addr']);
+  const joined = legacyOf(['-peer-addr', '127.0.0.1:7002', '-peers', '127.0.0.1:7001,127.0.0.1:7002']);
+  assert.equal(joined.enabled, true);
+  assert.deepEqual(joined.seedPeerURLs, ['http://127.0.0.1:7001']);
+  const seeded = legacyOf(['-cluster-active-size', '5', '-cluster-remove-delay', '2.5', '-cluster-sync-interval', '1']);
+  assert.equal(seeded.enabled, true);
+  assert.deepEqual(seeded.seed, { activeSize: 5, removeDelay: 2.5, syncInterval: 1 });
+  assert.deepEqual(legacyOf([], { ETCD_CLUSTER_ACTIVE_SIZE: '4' }).seed, { activeSize: 4 });
+  assert.equal(legacyOf([], { ETCD_PEERS: '127.0.0.1:7001' }).enabled, true);
+  assert.throws(() => legacyOf(['-cluster-remove-delay', 'soon']), FlagError);
+  assert.throws(() => legacyOf(['-cluster-active-size', 'many']), FlagError);
+});
