@@ -32,6 +32,35 @@ export interface StandbyRunnerOptions {
   readonly fetchText?: (url: string) => Promise<{ status: number; text: string }>;
 }
 
+/** What a sync learns: the machine list and the cluster's configuration. */
+export interface ClusterView {
+  readonly machines: ClusterMachine[];
+  readonly config: AdminConfig;
+}
+
+/**
+ * `GET <peer>/v2/admin/machines` and `GET <peer>/v2/admin/config` from the first of these peer URLs
+ * that answers both with 200; null when none does.
+ */
+export async function fetchClusterView(
+  peerURLs: readonly string[],
+  fetchText: (url: string) => Promise<{ status: number; text: string }> = defaultFetchText,
+): Promise<ClusterView | null> {
+  for (const url of peerURLs) {
+    const base = url.endsWith('/') ? url.slice(0, -1) : url;
+    try {
+      const [m, c] = await Promise.all([fetchText(`${base}/v2/admin/machines`), fetchText(`${base}/v2/admin/config`)]);
+      if (m.status !== 200 || c.status !== 200) continue;
+      const machines = parseMachineList(m.text);
+      const config = applyAdminConfigUpdate(DEFAULT_ADMIN_CONFIG, adminConfigUpdateFrom(JSON.parse(c.text)));
+      return { machines, config };
+    } catch {
+      // try the next peer
+    }
+  }
+  return null;
+}
+
 async function defaultFetchText(url: string): Promise<{ status: number; text: string }> {
   const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
   return { status: res.status, text: await res.text() };
@@ -67,6 +96,11 @@ export class StandbyRunner {
   leaderClientURL(): string | null {
     const url = this.sync.leader()?.clientURL;
     return url === undefined || url === '' ? null : url;
+  }
+
+  /** Peer URLs of the cluster as last learned (then the seeds), never this machine's own. */
+  knownPeerURLs(): string[] {
+    return this.sync.syncTargets();
   }
 
   get phase(): StandbySync['phase'] {
@@ -129,19 +163,7 @@ export class StandbyRunner {
     this.options.onPeer?.();
   }
 
-  private async readCluster(peerURLs: readonly string[]): Promise<{ machines: ClusterMachine[]; config: AdminConfig } | null> {
-    for (const url of peerURLs) {
-      const base = url.endsWith('/') ? url.slice(0, -1) : url;
-      try {
-        const [m, c] = await Promise.all([this.fetchText(`${base}/v2/admin/machines`), this.fetchText(`${base}/v2/admin/config`)]);
-        if (m.status !== 200 || c.status !== 200) continue;
-        const machines = parseMachineList(m.text);
-        const config = applyAdminConfigUpdate(DEFAULT_ADMIN_CONFIG, adminConfigUpdateFrom(JSON.parse(c.text)));
-        return { machines, config };
-      } catch {
-        // try the next peer
-      }
-    }
-    return null;
+  private readCluster(peerURLs: readonly string[]): Promise<ClusterView | null> {
+    return fetchClusterView(peerURLs, this.fetchText);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { Http1Request, Http1Response } from '../../http1/index.js';
 import type { MemberInfo } from '../v2http/server-face.js';
 
 export interface LegacyMachinesFace {
@@ -34,6 +35,20 @@ export function createLegacyMachinesRoute(face: LegacyMachinesFace): (req: Incom
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const body = legacyMachineURLs(face.members(), face.leaderId()).join(', ');
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return true;
+  };
+}
+
+/** The same route for the client port's lean HTTP/1.1 server. */
+export function createLegacyMachinesHttp1Route(face: LegacyMachinesFace): (req: Http1Request, res: Http1Response) => boolean {
+  return (req, res) => {
+    const q = req.url.indexOf('?');
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (path !== '/v2/machines' && path !== '/v2/peers') return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const body = legacyMachineURLs(face.members(), face.leaderId()).join(', ');
+    res.writeHead(200, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body))]);
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
