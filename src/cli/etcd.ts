@@ -158,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
     serveClient = createStandbyClientHandler(runner);
     servePeer = createStandbyPeerHandler();
     const leader = runner.leaderClientURL();
-    log.info('etcdmain', `running as a standby (cluster full); client requests redirect to ${leader ?? 'the leader once known'}`);
+    log.info('etcdmain', `running as a standby; client requests redirect to ${leader ?? 'the leader once known'}`);
     runner.start();
   };
 

@@ -138,6 +138,13 @@ test('0.4 mode: a fourth machine is a standby while activeSize is 3 and joins wh
       return r?.status === 307 ? { list, out: out[0]! } : undefined;
     });
     assert.equal(settled.list.length, 3);
+    // 0.4's /v2/machines: the leader's client URL first.
+    const lead = settled.list.find((m) => m.state === 'leader')!;
+    const order = await get(`${lead.clientURL}/v2/machines`);
+    assert.equal(order?.status, 200);
+    const urls = order!.body.split(', ');
+    assert.equal(urls[0], lead.clientURL);
+    assert.deepEqual([...urls].sort(), settled.list.map((m) => m.clientURL).sort());
     for (const m of [m1, m2, m3, m4]) assert.equal(m.child.exitCode, null, `${m.name} is still running`);
   } finally {
     await Promise.all(started.map(stopMachine));
