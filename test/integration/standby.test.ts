@@ -63,9 +63,8 @@ async function machines(peerURL: string): Promise<MachineEntry[] | undefined> {
   return r?.status === 200 ? JSON.parse(r.body) as MachineEntry[] : undefined;
 }
 
-test('0.4 mode: a fourth machine is a standby while activeSize is 3 and joins when a member is removed', { timeout: 120_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'flotilla-standby-'));
-  const started: Machine[] = [];
+/** Starts machines the 0.4 way in `root`; every machine started is in `started`. */
+function machineLauncher(root: string, started: Machine[]) {
   const { cmd, args: base } = flotillaCommand();
   const launch = async (name: string, extra: string[]): Promise<Machine> => {
     const clientPort = await freePort();
@@ -87,31 +86,43 @@ test('0.4 mode: a fourth machine is a standby while activeSize is 3 and joins wh
     const r = await get(`${m.clientURL}/v2/keys/?quorum=true`);
     return r?.status === 200 ? true : undefined;
   });
-  try {
-    const m1 = await launch('m1', ['-cluster-active-size', '3', '-cluster-sync-interval', '1', '-cluster-remove-delay', '60']);
-    await memberReady(m1);
-    // The -cluster-* flags seeded the new cluster's configuration.
-    await waitFor('the seeded configuration', 15_000, async () => {
-      const r = await get(`${m1.peerURL}/v2/admin/config`);
-      return r?.body === '{"activeSize":3,"removeDelay":60,"syncInterval":1}\n' ? true : undefined;
-    });
-    const m2 = await launch('m2', ['-peers', m1.peerURL.slice(7)]);
-    await memberReady(m2);
-    const m3 = await launch('m3', ['-peers', `${m1.peerURL.slice(7)},${m2.peerURL.slice(7)}`]);
-    await memberReady(m3);
-    await waitFor('three named members', 15_000, async () => {
-      const list = await machines(m1.peerURL);
-      return list?.length === 3 && list.every((m) => m.name !== '') ? true : undefined;
-    });
+  return { launch, memberReady };
+}
 
-    // The fourth machine finds the cluster full and runs as a standby.
-    const m4 = await launch('m4', ['-peers', [m1, m2, m3].map((m) => m.peerURL.slice(7)).join(',')]);
-    const leader = await waitFor('a leader in the machine list', 10_000, async () => (await machines(m1.peerURL))?.find((m) => m.state === 'leader'));
-    const redirect = await waitFor('the standby to redirect', 30_000, async () => {
-      assert.equal(m4.child.exitCode, null, 'm4 exited');
-      const r = await get(`${m4.clientURL}/v2/keys/foo?recursive=true`);
-      return r?.status === 307 ? r : undefined;
-    });
+/** Three members with activeSize 3 (m1 seeds the configuration), then m4, which becomes a standby. */
+async function fourMachines(root: string, started: Machine[], removeDelay: number) {
+  const { launch, memberReady } = machineLauncher(root, started);
+  const m1 = await launch('m1', ['-cluster-active-size', '3', '-cluster-sync-interval', '1', '-cluster-remove-delay', String(removeDelay)]);
+  await memberReady(m1);
+  // The -cluster-* flags seeded the new cluster's configuration.
+  await waitFor('the seeded configuration', 15_000, async () => {
+    const r = await get(`${m1.peerURL}/v2/admin/config`);
+    return r?.body === `{"activeSize":3,"removeDelay":${removeDelay},"syncInterval":1}\n` ? true : undefined;
+  });
+  const m2 = await launch('m2', ['-peers', m1.peerURL.slice(7)]);
+  await memberReady(m2);
+  const m3 = await launch('m3', ['-peers', `${m1.peerURL.slice(7)},${m2.peerURL.slice(7)}`]);
+  await memberReady(m3);
+  await waitFor('three named members', 15_000, async () => {
+    const list = await machines(m1.peerURL);
+    return list?.length === 3 && list.every((m) => m.name !== '') ? true : undefined;
+  });
+  const m4 = await launch('m4', ['-peers', [m1, m2, m3].map((m) => m.peerURL.slice(7)).join(',')]);
+  const leader = await waitFor('a leader in the machine list', 10_000, async () => (await machines(m1.peerURL))?.find((m) => m.state === 'leader'));
+  const redirect = await waitFor('the standby to redirect', 30_000, async () => {
+    assert.equal(m4.child.exitCode, null, 'm4 exited');
+    const r = await get(`${m4.clientURL}/v2/keys/foo?recursive=true`);
+    return r?.status === 307 ? r : undefined;
+  });
+  return { m1, m2, m3, m4, leader, redirect };
+}
+
+test('0.4 mode: a fourth machine is a standby while activeSize is 3 and joins when a member is removed', { timeout: 120_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'flotilla-standby-'));
+  const started: Machine[] = [];
+  try {
+    const { m1, m2, m3, m4, leader, redirect } = await fourMachines(root, started, 60);
+    // The fourth machine found the cluster full and runs as a standby.
     assert.equal(redirect.location, `${leader.clientURL}/v2/keys/foo?recursive=true`);
     assert.equal((await get(`${m4.peerURL}/v2/admin/machines`))?.status, 404);
     assert.deepEqual((await machines(m1.peerURL))?.map((m) => m.name), ['m1', 'm2', 'm3']);
@@ -146,6 +157,27 @@ test('0.4 mode: a fourth machine is a standby while activeSize is 3 and joins wh
     assert.equal(urls[0], lead.clientURL);
     assert.deepEqual([...urls].sort(), settled.list.map((m) => m.clientURL).sort());
     for (const m of [m1, m2, m3, m4]) assert.equal(m.child.exitCode, null, `${m.name} is still running`);
+  } finally {
+    await Promise.all(started.map(stopMachine));
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('0.4 mode: the leader removes a member unreachable for longer than removeDelay, and the standby takes its place', { timeout: 120_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'flotilla-standby-'));
+  const started: Machine[] = [];
+  try {
+    const { m1, m2, m3, m4, leader } = await fourMachines(root, started, 2);
+    const victim = [m1, m2, m3].find((m) => m.peerURL !== leader.peerURL)!;
+    victim.child.kill('SIGKILL');
+    assert.ok(await exited(victim.child, 5000));
+    const list = await waitFor('the silent member removed and the standby joined', 30_000, async () => {
+      const l = await machines(leader.peerURL);
+      return l !== undefined && !l.some((m) => m.name === victim.name) && l.some((m) => m.name === 'm4') ? l : undefined;
+    });
+    assert.equal(list.length, 3);
+    assert.equal(list.find((m) => m.state === 'leader')?.peerURL, leader.peerURL);
+    for (const m of [m1, m2, m3, m4].filter((x) => x !== victim)) assert.equal(m.child.exitCode, null, `${m.name} is still running`);
   } finally {
     await Promise.all(started.map(stopMachine));
     rmSync(root, { recursive: true, force: true });
