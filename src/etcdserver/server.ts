@@ -171,15 +171,11 @@ export class EtcdServer implements ServerFace {
   private removed = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readyDone: Promise<void> = Promise.resolve();
-  /** Index of the last log entry known to be on disk. */
-  private durableIndex: number;
-  /**
-   * A member alone: entries Raft has committed whose own fsync is still running (Raft went on to the
-   * next batch meanwhile). They are applied, and their clients answered, once on disk.
-   */
-  private awaitingDisk: Entry[] = [];
-  /** The newest save of a member alone, settled once it is on disk. */
-  private lastAloneSave: Promise<void> = Promise.resolve();
+  /** Entries of a leader's Readies that are now on disk, to be reported to Raft (in order). */
+  private stableReports: { index: number; term: number }[] = [];
+  /** Term and vote last handed to the log. */
+  private savedTerm: number;
+  private savedVote: bigint;
   private replayWaiters: (() => void)[] = [];
   private readonly replayTo: number;
 
@@ -202,8 +198,9 @@ export class EtcdServer implements ServerFace {
     this.wal = boot.wal;
     this.snapshotter = snapshotter;
     this.appliedIndex = boot.applied;
-    // Everything the log held at start is on disk already.
-    this.durableIndex = boot.storage.lastIndex();
+    const bootHard = boot.storage.initialState().hardState;
+    this.savedTerm = bootHard.term;
+    this.savedVote = bootHard.vote;
     this.snapshotIndex = boot.snapshotIndex;
     this.replayTo = boot.replayTo;
     this.requestTimeoutMs = 5000 + 2 * config.electionMs;
@@ -352,6 +349,10 @@ export class EtcdServer implements ServerFace {
   private pump(): void {
     if (this.inReady || this.stopped) return;
     const node = this.node;
+    if (this.stableReports.length > 0) {
+      for (const s of this.stableReports) node.markStable(s.index, s.term);
+      this.stableReports = [];
+    }
     if (this.inbox.length > 0) {
       const msgs = this.inbox;
       this.inbox = [];
@@ -382,8 +383,30 @@ export class EtcdServer implements ServerFace {
       node.readIndex(batch.ctx);
     }
     if (!node.hasReady()) return;
-    this.inReady = true;
     const rd = node.ready();
+    const later = this.canWriteLater(rd);
+    if (!later && rd.hardState !== null) {
+      this.savedTerm = rd.hardState.term;
+      this.savedVote = rd.hardState.vote;
+    }
+    if (later) {
+      const saved = this.handleReadyWritingLater(rd);
+      const stable = node.advanceWriting();
+      if (saved !== null && stable !== null) {
+        saved.then(
+          () => {
+            this.stableReports.push(stable);
+            if (this.inReady) this.schedulePump();
+            else this.pump();
+          },
+          (err: unknown) => this.fatal(err),
+        );
+      }
+      this.afterAdvance();
+      this.schedulePump();
+      return;
+    }
+    this.inReady = true;
     this.readyDone = this.handleReady(rd).then(
       () => {
         node.advance();
@@ -420,43 +443,36 @@ export class EtcdServer implements ServerFace {
   }
 
   /**
-   * A member alone commits an entry only once it is on its own disk, so it need not hold Raft while
-   * a batch syncs: the batch is queued on the log, Raft goes on to gather the next one, and the
-   * committed entries are applied when their save completes. The disk then syncs one batch after
-   * another without waiting for the loop, while the loop serves clients without waiting for the disk.
+   * A leader need not hold Raft while its own copy of a batch syncs: the batch is queued on the log,
+   * Raft goes on to gather and send the next one, and the leader's copy counts toward the quorum
+   * once the save completes (`markStable`). Committed entries are on a quorum of disks by then, so
+   * they are applied, and their clients answered, at once. The disk syncs batch after batch
+   * without waiting for the loop, and the loop serves clients without waiting for the disk. A
+   * leader's term and vote were saved while it was a candidate; a Ready that changes them, or that
+   * holds a snapshot, takes the synchronous path.
    */
-  private handleReadyAlone(rd: Ready): void {
+  private canWriteLater(rd: Ready): boolean {
+    if (rd.snapshot !== null || this.node.raft.state !== StateType.Leader) return false;
+    if (rd.softState !== null && rd.softState.state !== StateType.Leader) return false;
+    return rd.hardState === null || (rd.hardState.term === this.savedTerm && rd.hardState.vote === this.savedVote);
+  }
+
+  private handleReadyWritingLater(rd: Ready): Promise<void> | null {
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
     if (rd.messages.length > 0) this.transport.send(rd.messages);
-    if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
-      const upTo = rd.entries.length > 0 ? rd.entries[rd.entries.length - 1]!.index : this.durableIndex;
-      this.lastAloneSave = this.wal.save(rd.hardState, rd.entries).then(
-        () => {
-          if (upTo > this.durableIndex) this.durableIndex = upTo;
-          this.applyDurable();
-        },
-        (err: unknown) => this.fatal(err),
-      );
+    let saved: Promise<void> | null = null;
+    if (rd.entries.length > 0) {
+      saved = this.wal.save(rd.hardState, rd.entries);
     } else if (rd.hardState !== null) {
+      // Only the commit index moved (see handleReady).
       this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
     }
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
-    for (const e of rd.committedEntries) this.awaitingDisk.push(e);
-    this.applyDurable();
+    for (const e of rd.committedEntries) this.applyEntry(e);
     for (const rs of rd.readStates) this.matchReadState(rs.requestCtx, rs.index);
     this.serveReads();
-  }
-
-  /** Applies the queued committed entries that are on disk, in order. */
-  private applyDurable(): void {
-    const queue = this.awaitingDisk;
-    let n = 0;
-    while (n < queue.length && queue[n]!.index <= this.durableIndex) this.applyEntry(queue[n++]!);
-    if (n === 0) return;
-    queue.splice(0, n);
-    this.serveReads();
-    this.checkReplayed();
+    return saved;
   }
 
   private matchReadState(ctx: Uint8Array, index: number): void {
@@ -465,15 +481,6 @@ export class EtcdServer implements ServerFace {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
-    if (rd.snapshot === null && this.isAlone()) {
-      this.handleReadyAlone(rd);
-      return;
-    }
-    if (this.awaitingDisk.length > 0) {
-      // The member is no longer alone: what it committed alone is applied first.
-      await this.lastAloneSave;
-      this.applyDurable();
-    }
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
     const isLeader = this.node.raft.state === StateType.Leader;
     if (isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
@@ -497,14 +504,8 @@ export class EtcdServer implements ServerFace {
     // entries are being written: a client need not wait for the fsync of the batch after its own.
     const applyNow = rd.snapshot === null;
     if (applyNow) for (const e of rd.committedEntries) this.applyEntry(e);
-    if (saved !== null) {
-      await saved;
-      if (rd.entries.length > 0) this.durableIndex = Math.max(this.durableIndex, rd.entries[rd.entries.length - 1]!.index);
-    }
-    if (rd.snapshot) {
-      this.durableIndex = Math.max(this.durableIndex, rd.snapshot.metadata.index);
-      this.storage.applySnapshot(rd.snapshot);
-    }
+    if (saved !== null) await saved;
+    if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (!isLeader && rd.messages.length > 0) this.transport.send(rd.messages);

@@ -173,8 +173,9 @@ export class RaftLog {
     this.unstable.stableSnapTo(i);
   }
 
+  /** Unstable entries not yet handed to storage (see `UnstableLog.inProgress`). */
   unstableEntries(): Entry[] {
-    return this.unstable.entries;
+    return this.unstable.notInProgress();
   }
 
   hasNextEnts(): boolean {

@@ -192,6 +192,29 @@ export class RaftNode {
     }
   }
 
+  /**
+   * Like `advance`, for an application that persists the last Ready's entries asynchronously: they
+   * are not handed out again, and they count as persisted (for a leader: toward its own quorum) only
+   * once `markStable` is called with the position returned here. Positions must be reported in the
+   * order the entries were handed out. Returns null when the Ready had no entries.
+   */
+  advanceWriting(): { index: number; term: number } | null {
+    const pending = this.pendingStable;
+    this.pendingStable = null;
+    if (pending) {
+      const unstable = this.raft.raftLog.unstable;
+      if (unstable.inProgress < pending.index + 1) unstable.inProgress = pending.index + 1;
+    }
+    this.advance();
+    return pending;
+  }
+
+  /** Entries up to `index` of `term`, handed out by a Ready before `advanceWriting`, are now on disk. */
+  markStable(index: number, term: number): void {
+    this.raft.raftLog.stableTo(index, term);
+    this.raft.onStable(index, term);
+  }
+
   status(): NodeStatus {
     const r = this.raft;
     return {

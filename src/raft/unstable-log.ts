@@ -8,9 +8,26 @@ export class UnstableLog {
   snapshot: Snapshot | null = null;
   entries: Entry[] = [];
   offset: number;
+  /**
+   * Entries below this index have been handed to storage already and are being written (an
+   * application that persists asynchronously); they are not handed out again. Never below `offset`.
+   */
+  inProgress: number;
 
   constructor(offset: number) {
     this.offset = offset;
+    this.inProgress = offset;
+  }
+
+  /** The entries not yet handed to storage. */
+  notInProgress(): Entry[] {
+    const k = this.inProgress - this.offset;
+    return k <= 0 ? this.entries : this.entries.slice(k);
+  }
+
+  /** Every entry now unstable has been handed to storage. */
+  acceptInProgress(): void {
+    this.inProgress = this.offset + this.entries.length;
   }
 
   /** Index of the first entry only if a snapshot is pending. */
@@ -40,6 +57,7 @@ export class UnstableLog {
     const n = i + 1 - this.offset;
     this.entries = n >= this.entries.length ? [] : this.entries.slice(n);
     this.offset = i + 1;
+    if (this.inProgress < this.offset) this.inProgress = this.offset;
   }
 
   stableSnapTo(i: number): void {
@@ -48,6 +66,7 @@ export class UnstableLog {
 
   restore(s: Snapshot): void {
     this.offset = s.metadata.index + 1;
+    this.inProgress = this.offset;
     this.entries = [];
     this.snapshot = s;
   }
@@ -65,6 +84,8 @@ export class UnstableLog {
       this.entries = this.entries.slice(0, after - this.offset);
       for (let k = 0; k < ents.length; k++) this.entries.push(ents[k]!);
     }
+    // Replaced entries must be handed to storage again, even if their earlier versions were.
+    if (this.inProgress > after) this.inProgress = Math.max(after, this.offset);
   }
 
   /** Entries in [lo, hi); the caller guarantees the range is inside the unstable entries. */

@@ -1,7 +1,7 @@
 import { MemoryStorage } from '../../src/raft/memory-storage.js';
 import { RaftNode, type Ready } from '../../src/raft/node.js';
 import type { PlantedBugs } from '../../src/raft/config.js';
-import type { ConfState } from '../../src/raft/messages.js';
+import type { ConfState, Entry, HardState } from '../../src/raft/messages.js';
 import { KvStateMachine } from './kv-state-machine.js';
 import type { Prng } from './prng.js';
 
@@ -27,6 +27,11 @@ export class SimNode {
   confState: ConfState = { voters: [] };
   /** This member learned it was removed and shut down for good. */
   removed = false;
+  /**
+   * Writes of a leader that persists asynchronously: handed out by a Ready, not yet on `storage`.
+   * Completed in order; a crash loses them.
+   */
+  writing: { entries: Entry[]; hardState: HardState | null; stable: { index: number; term: number } | null }[] = [];
   incarnation = 0;
 
   constructor(
@@ -67,6 +72,7 @@ export class SimNode {
   /** Loses everything volatile: the core with its unpersisted entries, and the state machine. */
   crash(): void {
     this.node = null;
+    this.writing = [];
   }
 
   /** Writes a Ready's durable parts, in the order a real server must. */

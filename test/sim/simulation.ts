@@ -87,6 +87,12 @@ export class Simulation {
   private faulty = true;
   /** Chance that a leader crashes right after persisting a new commit index, before sending. */
   private readonly crashAtCommit: number;
+  /**
+   * Leaders persist their entries asynchronously (as a server that does not hold Raft during a
+   * leader's fsync): Raft goes on, and the leader's own copy counts once the write completes.
+   * Odd seeds run so; drawn from the seed so the rest of a seed's run stays as it was.
+   */
+  private readonly asyncLeaderWrites: boolean;
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new Prng(opts.seed * 2654435761 + opts.nodes);
@@ -108,6 +114,7 @@ export class Simulation {
     };
     this.faultRate = r.pick([0.5, 1, 2, 4]);
     this.crashAtCommit = r.pick([0, 0.05, 0.2, 0.5]);
+    this.asyncLeaderWrites = opts.seed % 2 === 1;
     const members: bigint[] = [];
     for (let i = 1; i <= opts.nodes; i++) members.push(BigInt(i));
     for (let i = opts.nodes + 1; i <= opts.nodes + 3; i++) this.spares.push(BigInt(i));
@@ -133,7 +140,7 @@ export class Simulation {
       transfers: 0,
       delivered: 0,
       dropped: 0,
-      settings: `faults=x${this.faultRate} crashAtCommit=${this.crashAtCommit} heartbeat=${this.settings.heartbeatTick} preVote=${this.settings.preVote} checkQuorum=${this.settings.checkQuorum} inflight=${this.settings.maxInflightMsgs} entriesPerMsg=${this.settings.maxEntriesPerMsg}`,
+      settings: `faults=x${this.faultRate} crashAtCommit=${this.crashAtCommit} asyncLeaderWrites=${this.asyncLeaderWrites} heartbeat=${this.settings.heartbeatTick} preVote=${this.settings.preVote} checkQuorum=${this.settings.checkQuorum} inflight=${this.settings.maxInflightMsgs} entriesPerMsg=${this.settings.maxEntriesPerMsg}`,
     };
     this.trace(`seed ${opts.seed}: ${opts.nodes} nodes, ${this.stats.settings}`);
   }
@@ -202,10 +209,21 @@ export class Simulation {
       }
     }
     this.checker.entriesAppended(r, rd.entries);
-    sn.persist(rd);
-    if (rd.hardState) {
-      this.checker.hardStatePersisted(sn.id, rd.hardState);
-      this.checker.commitAdvanced(r, rd.hardState.commit);
+    // A leader's term and vote were persisted while it was a candidate, so its Readies hold only
+    // entries and commit indexes: those may be written while Raft goes on.
+    const writeLater = this.asyncLeaderWrites && rd.snapshot === null && r.state === StateType.Leader
+      && (rd.softState === null || rd.softState.state === StateType.Leader);
+    if (writeLater) {
+      sn.writing.push({ entries: rd.entries, hardState: rd.hardState, stable: null });
+      if (rd.hardState) this.checker.commitAdvanced(r, rd.hardState.commit);
+    } else {
+      // One log on disk: earlier writes still under way complete before this one.
+      while (sn.writing.length > 0) this.finishDiskWrite(sn);
+      sn.persist(rd);
+      if (rd.hardState) {
+        this.checker.hardStatePersisted(sn.id, rd.hardState);
+        this.checker.commitAdvanced(r, rd.hardState.commit);
+      }
     }
     if (this.faulty && (rd.hardState || rd.softState) && r.state === StateType.Leader && this.rng.chance(this.crashAtCommit)) {
       // Dying between the disk write and the network send is the hardest moment for safety: a new
@@ -245,9 +263,22 @@ export class Simulation {
       const op = this.pending.get(key);
       if (op && op.node === sn.id) op.readIndex = rs.index;
     }
-    node.advance();
+    if (writeLater) sn.writing[sn.writing.length - 1]!.stable = node.advanceWriting();
+    else node.advance();
     this.serveReads(sn);
     if (removedSelf) this.stopRemoved(sn.id);
+  }
+
+  /** Completes a member's oldest asynchronous write: on storage, and reported to Raft. */
+  private finishDiskWrite(sn: SimNode): void {
+    const w = sn.writing.shift();
+    if (!w || !sn.node) return;
+    if (w.entries.length > 0) sn.storage.append(w.entries);
+    if (w.hardState) {
+      sn.storage.setHardState(w.hardState);
+      this.checker.hardStatePersisted(sn.id, w.hardState);
+    }
+    if (w.stable) sn.node.markStable(w.stable.index, w.stable.term);
   }
 
   private crashNode(sn: SimNode, why: string): void {
@@ -460,6 +491,9 @@ export class Simulation {
         this.deliver(m);
       }
       for (const sn of this.upNodes()) if (sn.node && this.rng.chance(handleProb)) this.handleReady(sn);
+      if (this.asyncLeaderWrites) {
+        for (const sn of this.upNodes()) if (sn.writing.length > 0 && (!faulty || this.rng.chance(0.6))) this.finishDiskWrite(sn);
+      }
     }
     for (const sn of this.upNodes()) {
       if (faulty && this.rng.chance(0.03)) continue; // a slow clock

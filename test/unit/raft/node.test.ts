@@ -134,3 +134,53 @@ test('restart: the core resumes from storage and re-delivers entries after the s
   assert.deepEqual(rd.committedEntries.map((e) => e.index), [1, 2, 3]);
   assert.equal(rd.entries.length, 0);
 });
+
+test('entries written asynchronously are handed out once and commit only once marked stable', () => {
+  const { node, storage } = bootstrapped([1n], 1n);
+  handle(node, storage, node.ready());
+  node.campaign();
+  handle(node, storage, node.ready()); // the leader's no-op, persisted at once
+  while (node.hasReady()) handle(node, storage, node.ready());
+
+  assert.equal(node.propose(enc('a')), true);
+  let rd = node.ready();
+  assert.deepEqual(rd.entries.map((e) => dec(e.data)), ['a']);
+  storage.append(rd.entries);
+  const a = node.advanceWriting();
+  assert.deepEqual(a, { index: 3, term: 2 });
+
+  assert.equal(node.propose(enc('b')), true);
+  rd = node.ready();
+  assert.deepEqual(rd.entries.map((e) => dec(e.data)), ['b'], 'a is not handed out again');
+  assert.deepEqual(rd.committedEntries, [], 'a is not on disk yet, so not committed');
+  storage.append(rd.entries);
+  const b = node.advanceWriting();
+  assert.equal(node.hasReady(), false);
+
+  node.markStable(a!.index, a!.term);
+  rd = node.ready();
+  assert.deepEqual(rd.entries, []);
+  assert.deepEqual(rd.committedEntries.map((e) => dec(e.data)), ['a']);
+  node.advance();
+  node.markStable(b!.index, b!.term);
+  rd = node.ready();
+  assert.deepEqual(rd.committedEntries.map((e) => dec(e.data)), ['b']);
+  node.advance();
+  assert.equal(node.hasReady(), false);
+});
+
+test('entries replaced while being written are handed out again', async () => {
+  const { UnstableLog } = await import('../../../src/raft/unstable-log.js');
+  const u = new UnstableLog(5);
+  const e = (index: number, term: number) => ({ index, term, type: EntryType.Normal, data: new Uint8Array(0) });
+  u.truncateAndAppend([e(5, 1), e(6, 1), e(7, 1)]);
+  u.acceptInProgress();
+  assert.deepEqual(u.notInProgress(), []);
+  u.truncateAndAppend([e(6, 2)]); // a new leader replaces 6 and 7
+  assert.deepEqual(u.notInProgress().map((x) => [x.index, x.term]), [[6, 2]]);
+  u.stableTo(7, 1); // the old write of 7 completes: it no longer matches and changes nothing
+  assert.deepEqual(u.notInProgress().map((x) => [x.index, x.term]), [[6, 2]]);
+  u.stableTo(5, 1);
+  assert.equal(u.offset, 6);
+  assert.deepEqual(u.notInProgress().map((x) => [x.index, x.term]), [[6, 2]]);
+});
