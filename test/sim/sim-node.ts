@@ -50,6 +50,10 @@ export class SimNode {
   start(): void {
     if (this.node || this.removed) return;
     const snap = this.storage.snapshot();
+    // A leader applies (and may snapshot) entries whose commit index is still being written; the
+    // snapshot proves them committed, so a restart takes the larger index, as the server's does.
+    const hs = this.storage.getHardState();
+    if (hs.commit < snap.metadata.index) this.storage.setHardState({ ...hs, commit: snap.metadata.index });
     this.kv = KvStateMachine.restore(snap.data);
     this.applied = snap.metadata.index;
     this.confState = snap.metadata.confState;
