@@ -46,3 +46,11 @@ export function parseWrkReport(text: string): WrkReport {
     socketErrors,
   };
 }
+
+/** What made a run's figures suspect (answers outside 2xx/3xx, socket errors), or undefined. */
+export function wrkProblems(report: WrkReport): string | undefined {
+  const parts: string[] = [];
+  if (report.non2xx > 0) parts.push(`${report.non2xx} non-2xx answers`);
+  if (report.socketErrors > 0) parts.push(`${report.socketErrors} socket errors`);
+  return parts.length > 0 ? `${parts.join(', ')} of ${report.requests}` : undefined;
+}

@@ -44,6 +44,9 @@ export function killRunningWrk(): void {
   running.clear();
 }
 
+/** What drives a suite's load: wrk by default, replaceable to test a suite's bookkeeping. */
+export type LoadRunner = (run: WrkRun) => Promise<WrkReport>;
+
 export function runWrk(run: WrkRun): Promise<WrkReport> {
   const args = wrkArguments(run);
   return new Promise((resolve, reject) => {

@@ -12,8 +12,8 @@ import { httpRequest, waitFor, type Cluster, type ClusterOptions } from '../../t
 import type { EtcdImpl } from '../../test/support/etcd-process.js';
 import { implLabel, type BenchSuite, type SuiteContext } from '../bench-suite.js';
 import type { Measurement, RatioGoal } from '../measurement.js';
-import { runWrk, type WrkRun } from '../wrk.js';
-import type { WrkReport } from '../wrk-report.js';
+import { runWrk, type LoadRunner, type WrkRun } from '../wrk.js';
+import { wrkProblems, type WrkReport } from '../wrk-report.js';
 
 export const clusterSize = 3;
 export const watcherCount = 1000;
@@ -268,15 +268,6 @@ async function settledLeader(cluster: Cluster, timeoutMs = 20_000): Promise<numb
   return leader;
 }
 
-function problems(report: WrkReport): string | undefined {
-  const parts: string[] = [];
-  if (report.non2xx > 0) parts.push(`${report.non2xx} non-2xx answers`);
-  if (report.socketErrors > 0) parts.push(`${report.socketErrors} socket errors`);
-  return parts.length > 0 ? `${parts.join(', ')} of ${report.requests}` : undefined;
-}
-
-/** What drives the wrk load; replaceable to test the suite's bookkeeping. */
-export type LoadRunner = (run: WrkRun) => Promise<WrkReport>;
 
 export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
   return {
@@ -339,7 +330,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
                 if (options.warmupSec > 0) await load(options.warmupSec, `warm${round}c${connections}`);
                 const report = await load(options.durationSec, `r${round}c${connections}`);
                 const after = await cluster.leader(10_000).catch(() => -1);
-                const notes = [problems(report), after !== leader ? `the leader changed during the run (${cluster.members[leader]!.name} -> ${cluster.members[after]?.name ?? 'none'})` : undefined]
+                const notes = [wrkProblems(report), after !== leader ? `the leader changed during the run (${cluster.members[leader]!.name} -> ${cluster.members[after]?.name ?? 'none'})` : undefined]
                   .filter((n): n is string => n !== undefined);
                 const note = notes.length > 0 ? notes.join('; ') : undefined;
                 record(impl, `${metric} throughput`, 'req/s', report.requestsPerSec, 'higher', note);

@@ -2,10 +2,10 @@
  * PUT of distinct keys and GET of one existing key with wrk at each connection count; every wrk run
  * gets a freshly started server, and the servers take turns.
  */
-import { runWrk, type WrkRun } from '../wrk.js';
+import { runWrk, type LoadRunner, type WrkRun } from '../wrk.js';
 import { implLabel, type BenchSuite, type SuiteContext } from '../bench-suite.js';
 import type { Measurement } from '../measurement.js';
-import type { WrkReport } from '../wrk-report.js';
+import { wrkProblems } from '../wrk-report.js';
 
 export type ThroughputOp = 'put' | 'get';
 
@@ -22,15 +22,6 @@ async function writeReadKey(baseURL: string, valueBytes: number): Promise<void> 
   if (res.status !== 200 && res.status !== 201) throw new Error(`PUT ${readKeyPath} answered ${res.status}`);
 }
 
-function problems(report: WrkReport): string | undefined {
-  const parts: string[] = [];
-  if (report.non2xx > 0) parts.push(`${report.non2xx} non-2xx answers`);
-  if (report.socketErrors > 0) parts.push(`${report.socketErrors} socket errors`);
-  return parts.length > 0 ? `${parts.join(', ')} of ${report.requests}` : undefined;
-}
-
-/** What drives the load; wrk by default, replaceable to test the suite's bookkeeping. */
-export type LoadRunner = (run: WrkRun) => Promise<WrkReport>;
 
 export function throughputSuite(op: ThroughputOp, runLoad: LoadRunner = runWrk, prepareRead = writeReadKey): BenchSuite {
   const label = op.toUpperCase();
@@ -65,7 +56,7 @@ export function throughputSuite(op: ThroughputOp, runLoad: LoadRunner = runWrk, 
                 durationSec: options.durationSec,
                 scriptArgs: op === 'put' ? [`r${round}c${connections}`, String(options.valueBytes)] : [readKeyPath],
               });
-              const note = problems(report);
+              const note = wrkProblems(report);
               const metric = `${label} c=${connections}`;
               out.push(
                 { metric: `${metric} throughput`, unit: 'req/s', better: 'higher', impl, value: report.requestsPerSec, ...(note ? { note } : {}) },

@@ -1,7 +1,7 @@
 /** What the server needs from the peer transport (src/rafthttp/ provides it). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Message } from '../raft/index.js';
-import type { FollowerStats } from '../api/v2http/server-face.js';
+import type { FollowerStats, SelfStatsFacts } from '../api/v2http/server-face.js';
 
 /** Where the transport delivers what peers send. */
 export interface RaftReceiver {
@@ -27,14 +27,10 @@ export interface PeerTransport {
 }
 
 /** Counts of append requests, and the message and byte rates of the last second (etcd's self stats). */
-export interface PeerTransportStats {
-  readonly recvAppendRequestCnt: number;
-  readonly sendAppendRequestCnt: number;
-  readonly recvPkgRate?: number;
-  readonly recvBandwidthRate?: number;
-  readonly sendPkgRate?: number;
-  readonly sendBandwidthRate?: number;
-}
+export type PeerTransportStats = Pick<
+  SelfStatsFacts,
+  'recvAppendRequestCnt' | 'sendAppendRequestCnt' | 'recvPkgRate' | 'recvBandwidthRate' | 'sendPkgRate' | 'sendBandwidthRate'
+>;
 
 export interface PeerTransportContext {
   readonly memberId: bigint;

@@ -1,6 +1,6 @@
 /** A small HTTP client for the admin tests: one request, the whole reply, bounded by a timeout. */
-import { createServer, request, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request, type IncomingHttpHeaders, type RequestListener } from 'node:http';
+import { listenOnLoopback, type LoopbackServer } from '../../support/loopback.js';
 
 export interface Reply {
   readonly status: number;
@@ -26,15 +26,6 @@ export function send(base: string, method: string, path: string, body?: string):
 }
 
 /** Serves `listener` on a loopback port the OS picks; resolves with its base URL and a closer. */
-export async function serve(listener: RequestListener): Promise<{ base: string; close: () => Promise<void> }> {
-  const server: Server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+export function serve(listener: RequestListener): Promise<LoopbackServer> {
+  return listenOnLoopback(createServer(listener));
 }

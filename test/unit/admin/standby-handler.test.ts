@@ -5,21 +5,12 @@ import { createLegacyMachinesRoute, legacyMachineURLs } from '../../../src/api/a
 import { createStandbyClientHandler, createStandbyPeerHandler, standbyRedirectLocation } from '../../../src/api/admin/standby-handler.js';
 import type { MemberInfo } from '../../../src/api/v2http/server-face.js';
 import { createHttp1Server, type Http1Handler } from '../../../src/http1/index.js';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, type LoopbackServer } from '../../support/loopback.js';
 import { send, serve } from './http-reply.js';
 
 /** Serves a client-port handler on the lean server, as the standby's client listener does. */
-async function serveClient(handler: Http1Handler): Promise<{ base: string; close: () => Promise<void> }> {
-  const server = createHttp1Server(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+function serveClient(handler: Http1Handler): Promise<LoopbackServer> {
+  return listenOnLoopback(createHttp1Server(handler));
 }
 
 let leaderClientURL: string | null = 'http://127.0.0.1:4001';

@@ -1,22 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../support/loopback.js';
 import { clusterGoals, firstSuccessfulWrite, metrics, watchFanOut } from '../../../bench/suites/cluster-suite.js';
 import { compare, ratioGoals, type Measurement } from '../../../bench/measurement.js';
 
 /** A loopback HTTP server for one test; `close()` also ends the connections it still holds. */
 async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const server = await listenOnLoopback(http.createServer(handler));
+  return { url: server.base, close: server.close };
 }
 
 /** A stand-in for a member's watch API: headers at registration, the event on the next PUT. */
