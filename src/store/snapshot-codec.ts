@@ -23,8 +23,12 @@ const FIELDS = 6;
 
 /** Growable list of numbers backed by a Float64Array. */
 class NumberList {
-  data = new Float64Array(6 * 1024);
+  data: Float64Array;
   length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Float64Array(Math.max(6 * 1024, capacity));
+  }
 
   push6(a: number, b: number, c: number, d: number, e: number, f: number): void {
     if (this.length + 6 > this.data.length) {
@@ -71,7 +75,7 @@ const TEXT_PIECE_UNITS = 1 << 18;
  * between slices: the image source answers for every node as it was when the save began.
  */
 export class SnapshotWriter {
-  private readonly numbers = new NumberList();
+  private readonly numbers: NumberList;
   private readonly text: string[] = [];
   private textUnits = 0;
   private readonly pieces: Buffer[] = [];
@@ -83,11 +87,20 @@ export class SnapshotWriter {
   private partsOut: Uint8Array[] | null = null;
   private output: Uint8Array | null = null;
 
+  /** `expectedNodes` sizes the number table up front (growing a large one costs copies). */
   constructor(
     private readonly root: StoreNode,
     private readonly index: number,
     private readonly source: NodeImageSource,
-  ) {}
+    expectedNodes = 0,
+  ) {
+    this.numbers = new NumberList(FIELDS * Math.ceil(expectedNodes));
+  }
+
+  /** Nodes encoded so far. */
+  get nodeCount(): number {
+    return this.numbers.length / FIELDS;
+  }
 
   get done(): boolean {
     return this.partsOut !== null;

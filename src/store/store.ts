@@ -53,6 +53,8 @@ export class Store {
   private saveEpoch = 0;
   /** The save in progress, which needs the earlier image of every node changed before it got there. */
   private saving: SaveInProgress | null = null;
+  /** Nodes in the last finished save. */
+  private lastSaveNodes = 0;
 
   constructor(historyCapacity = 1000) {
     this.root = new StoreNode('/', '', null, 0, 0, '', true, 0);
@@ -569,12 +571,16 @@ export class Store {
     const epoch = ++this.saveEpoch;
     const saving = new SaveInProgress(epoch);
     this.saving = saving;
-    const writer = new SnapshotWriter(this.root, this.currentIndex, saving);
+    // Sized for the previous save's node count and some growth.
+    const writer = new SnapshotWriter(this.root, this.currentIndex, saving, this.lastSaveNodes * 1.25);
     return {
       step: (budget: number): boolean => {
         if (saving.abandoned) throw new Error('store save abandoned by a newer one');
         const done = writer.step(budget);
-        if (done && this.saving === saving) this.saving = null;
+        if (done) {
+          this.lastSaveNodes = writer.nodeCount;
+          if (this.saving === saving) this.saving = null;
+        }
         return done;
       },
       result: () => writer.result(),
