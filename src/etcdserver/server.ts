@@ -173,9 +173,6 @@ export class EtcdServer implements ServerFace {
   private readyDone: Promise<void> = Promise.resolve();
   /** Entries of a leader's Readies that are now on disk, to be reported to Raft (in order). */
   private stableReports: { index: number; term: number }[] = [];
-  /** Term and vote last handed to the log. */
-  private savedTerm: number;
-  private savedVote: bigint;
   private replayWaiters: (() => void)[] = [];
   private readonly replayTo: number;
 
@@ -198,9 +195,6 @@ export class EtcdServer implements ServerFace {
     this.wal = boot.wal;
     this.snapshotter = snapshotter;
     this.appliedIndex = boot.applied;
-    const bootHard = boot.storage.initialState().hardState;
-    this.savedTerm = bootHard.term;
-    this.savedVote = bootHard.vote;
     this.snapshotIndex = boot.snapshotIndex;
     this.replayTo = boot.replayTo;
     this.requestTimeoutMs = 5000 + 2 * config.electionMs;
@@ -384,12 +378,7 @@ export class EtcdServer implements ServerFace {
     }
     if (!node.hasReady()) return;
     const rd = node.ready();
-    const later = this.canWriteLater(rd);
-    if (!later && rd.hardState !== null) {
-      this.savedTerm = rd.hardState.term;
-      this.savedVote = rd.hardState.vote;
-    }
-    if (later) {
+    if (this.canWriteLater(rd)) {
       const saved = this.handleReadyWritingLater(rd);
       const stable = node.advanceWriting();
       if (saved !== null && stable !== null) {
@@ -454,25 +443,34 @@ export class EtcdServer implements ServerFace {
   private canWriteLater(rd: Ready): boolean {
     if (rd.snapshot !== null || this.node.raft.state !== StateType.Leader) return false;
     if (rd.softState !== null && rd.softState.state !== StateType.Leader) return false;
-    return rd.hardState === null || (rd.hardState.term === this.savedTerm && rd.hardState.vote === this.savedVote);
+    // Storage holds the hard state last handed to the log.
+    const saved = this.storage.getHardState();
+    return rd.hardState === null || (rd.hardState.term === saved.term && rd.hardState.vote === saved.vote);
   }
 
   private handleReadyWritingLater(rd: Ready): Promise<void> | null {
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
     if (rd.messages.length > 0) this.transport.send(rd.messages);
-    let saved: Promise<void> | null = null;
-    if (rd.entries.length > 0) {
-      saved = this.wal.save(rd.hardState, rd.entries);
-    } else if (rd.hardState !== null) {
-      // Only the commit index moved (see handleReady).
-      this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
-    }
+    const saved = this.saveReady(rd);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     for (const e of rd.committedEntries) this.applyEntry(e);
     for (const rs of rd.readStates) this.matchReadState(rs.requestCtx, rs.index);
     this.serveReads();
     return saved;
+  }
+
+  /**
+   * Queues a Ready's entries and hard state on the log; returns the save to wait for. When only the
+   * commit index moved it is written with the next batch, with no fsync of its own, and nothing
+   * waits for it (a lost commit index is learned again from the leader, and a member alone commits
+   * its whole log again). It must reach the log all the same: a restart only trusts snapshot markers
+   * at or below the last commit index the log holds.
+   */
+  private saveReady(rd: Ready): Promise<void> | null {
+    if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) return this.wal.save(rd.hardState, rd.entries);
+    if (rd.hardState !== null) this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
+    return null;
   }
 
   private matchReadState(ctx: Uint8Array, index: number): void {
@@ -489,16 +487,7 @@ export class EtcdServer implements ServerFace {
       await this.snapshotter.save({ index: s.metadata.index, term: s.metadata.term, confState: toSnapConfState(s.metadata.confState), data: s.data });
       await this.wal.saveSnapshot({ index: s.metadata.index, term: s.metadata.term });
     }
-    let saved: Promise<void> | null = null;
-    if (rd.entries.length > 0 || (rd.hardState !== null && rd.mustSync)) {
-      saved = this.wal.save(rd.hardState, rd.entries);
-    } else if (rd.hardState !== null) {
-      // Only the commit index moved: written with the next batch, no fsync of its own and nothing
-      // waits for it (a lost commit index is learned again from the leader, and a member alone
-      // commits its whole log again). It must reach the log all the same: a restart only trusts
-      // snapshot markers at or below the last commit index the log holds.
-      this.wal.save(rd.hardState, []).catch((err: unknown) => this.fatal(err));
-    }
+    const saved = this.saveReady(rd);
     // Committed entries are durable on a quorum already (a leader counts its own copy only once it
     // is persisted), so they are applied, and their clients answered, while this Ready's new
     // entries are being written: a client need not wait for the fsync of the batch after its own.
