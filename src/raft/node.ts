@@ -201,10 +201,7 @@ export class RaftNode {
   advanceWriting(): { index: number; term: number } | null {
     const pending = this.pendingStable;
     this.pendingStable = null;
-    if (pending) {
-      const unstable = this.raft.raftLog.unstable;
-      if (unstable.inProgress < pending.index + 1) unstable.inProgress = pending.index + 1;
-    }
+    if (pending) this.raft.raftLog.unstable.acceptInProgress(pending.index);
     this.advance();
     return pending;
   }

@@ -25,9 +25,9 @@ export class UnstableLog {
     return k <= 0 ? this.entries : this.entries.slice(k);
   }
 
-  /** Every entry now unstable has been handed to storage. */
-  acceptInProgress(): void {
-    this.inProgress = this.offset + this.entries.length;
+  /** Entries up to `index` have been handed to storage. */
+  acceptInProgress(index: number): void {
+    if (this.inProgress < index + 1) this.inProgress = index + 1;
   }
 
   /** Index of the first entry only if a snapshot is pending. */

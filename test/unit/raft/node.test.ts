@@ -174,7 +174,7 @@ test('entries replaced while being written are handed out again', async () => {
   const u = new UnstableLog(5);
   const e = (index: number, term: number) => ({ index, term, type: EntryType.Normal, data: new Uint8Array(0) });
   u.truncateAndAppend([e(5, 1), e(6, 1), e(7, 1)]);
-  u.acceptInProgress();
+  u.acceptInProgress(7);
   assert.deepEqual(u.notInProgress(), []);
   u.truncateAndAppend([e(6, 2)]); // a new leader replaces 6 and 7
   assert.deepEqual(u.notInProgress().map((x) => [x.index, x.term]), [[6, 2]]);
