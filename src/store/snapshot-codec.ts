@@ -102,10 +102,6 @@ export class SnapshotWriter {
     return this.numbers.length / FIELDS;
   }
 
-  get done(): boolean {
-    return this.partsOut !== null;
-  }
-
   /** Encodes up to `budget` more nodes; true once the whole tree is encoded. */
   step(budget: number): boolean {
     if (this.partsOut !== null) return true;
@@ -204,15 +200,6 @@ function concatParts(parts: readonly Uint8Array[]): Uint8Array {
     at += p.byteLength;
   }
   return out;
-}
-
-/** Every node as it is: for a save that runs to the end in one go. */
-const LIVE: NodeImageSource = { image: () => null };
-
-export function encodeSnapshot(root: StoreNode, index: number): Uint8Array {
-  const writer = new SnapshotWriter(root, index, LIVE);
-  writer.step(Infinity);
-  return writer.result();
 }
 
 export function decodeSnapshot(data: Uint8Array): { root: StoreNode; index: number } {
