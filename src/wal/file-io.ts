@@ -75,7 +75,18 @@ export const nodeFileIo: FileIo = {
   isDirectory: (file) => fs.statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false,
 };
 
-/** The directory holding `file`, for syncDir after creating or renaming it. */
+/** `io` with some of its operations replaced; every other one goes to `io` itself, with `io` as `this`. */
+function overriding(io: FileIo, overrides: Partial<FileIo>): FileIo {
+  return new Proxy(io, {
+    get(target, prop) {
+      const own: unknown = Reflect.get(overrides, prop);
+      if (own !== undefined) return own;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /**
  * `io` with whole-file reads remembered until `forget()`: a restart reads the log once to find the
  * snapshot it may start from and again to replay it, and the segments are large.
@@ -91,15 +102,7 @@ export function rememberingReads(io: FileIo): { io: FileIo; forget(): void } {
     }
     return buf;
   };
-  // Every other operation goes to `io` itself, with `io` as `this`.
-  const wrapped = new Proxy(io, {
-    get(target, prop) {
-      if (prop === 'readWhole') return readWhole;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { io: wrapped, forget: () => { remembered = null; } };
+  return { io: overriding(io, { readWhole }), forget: () => { remembered = null; } };
 }
 
 /**
@@ -107,16 +110,10 @@ export function rememberingReads(io: FileIo): { io: FileIo; forget(): void } {
  * process crash loses nothing), but a machine crash can lose or tear what was acknowledged.
  */
 export function withoutSync(io: FileIo): FileIo {
-  return new Proxy(io, {
-    get(target, prop) {
-      if (prop === 'syncData' || prop === 'syncDir') return () => undefined;
-      if (prop === 'syncDataAsync') return () => Promise.resolve();
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return overriding(io, { syncData: () => undefined, syncDir: () => undefined, syncDataAsync: () => Promise.resolve() });
 }
 
+/** The directory holding `file`, for syncDir after creating or renaming it. */
 export function parentDir(file: string): string {
   return path.dirname(path.resolve(file));
 }

@@ -466,14 +466,12 @@ export class Wal {
   }
 
   private async writeAndSync(fd: number, bytes: Buffer, position: number, sync = true, blocking = this.syncMode === 'sync'): Promise<void> {
-    if (blocking) {
-      this.io.writeAt(fd, bytes, position);
-      if (sync) this.io.syncData(fd);
-    } else {
-      // The write only copies into the page cache and is short: done on the loop, it saves a trip
-      // to the threadpool per batch. The fdatasync, which waits for the disk, goes to the threadpool.
-      this.io.writeAt(fd, bytes, position);
-      if (sync) await this.io.syncDataAsync(fd);
+    // The write only copies into the page cache and is short: done on the loop, it saves a trip to
+    // the threadpool per batch. The fdatasync waits for the disk: on the loop only when blocking.
+    this.io.writeAt(fd, bytes, position);
+    if (sync) {
+      if (blocking) this.io.syncData(fd);
+      else await this.io.syncDataAsync(fd);
     }
     if (sync) this.counters.fsyncs++;
     if (fd === this.fd) this.tailUnsynced = !sync;
