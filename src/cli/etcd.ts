@@ -8,7 +8,7 @@ import { createClientListener, createListener, listen, closeListener, type Liste
 import { EtcdServer } from '../etcdserver/server.js';
 import { ServerLog } from '../etcdserver/server-log.js';
 import { WalError } from '../wal/index.js';
-import { ClientHandler } from '../api/v2http/client-handler.js';
+import { ClientHandler, clientBodyLimit } from '../api/v2http/client-handler.js';
 import { createPeerHandler } from '../api/peer-handler.js';
 import { AdminHandler } from '../api/admin/admin-handler.js';
 import { createServerAdminFace } from '../api/admin/server-admin-face.js';
@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { Wal } from '../wal/index.js';
 import type { ServerConfig } from '../etcdserver/config.js';
 import type { Http1Handler, Http1Request, Http1Response } from '../http1/index.js';
-import { MEMBERS_MAX_BODY_BYTES } from '../api/v2http/members-handler.js';
 import { createLegacyMachinesHttp1Route } from '../api/admin/legacy-machines.js';
 import { createStandbyClientHandler, createStandbyPeerHandler } from '../api/admin/standby-handler.js';
 import { seedAdminConfigUpdate } from '../etcdserver/admin-config.js';
@@ -26,9 +25,6 @@ import type { ClusterMachine } from '../etcdserver/standby-machines.js';
 import { decideMachineRole } from '../etcdserver/standby-role.js';
 import { fetchClusterView, StandbyRunner, type ClusterView } from '../etcdserver/standby-runner.js';
 import { machinesWithout, moveDataAside, seedAdminConfig, startRemovalLoop, type RunningRemovalLoop } from '../etcdserver/standby-mode.js';
-
-/** The client port's request body limit when --max-request-bytes is not given (as the client handler). */
-const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 export const ETCD_VERSION = '3.4.23';
 
@@ -60,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   let servePeer: (req: IncomingMessage, res: ServerResponse) => void = (req, res) => { req.resume(); res.writeHead(503); res.end(); };
   const clientSwitch = {
     serve: (req: Http1Request, res: Http1Response) => serveClient(req, res),
-    maxBodyBytes: Math.max(config.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, MEMBERS_MAX_BODY_BYTES),
+    maxBodyBytes: clientBodyLimit(config.maxRequestBytes),
   };
   const peerSwitch = { serve: (req: IncomingMessage, res: ServerResponse) => servePeer(req, res) };
 

@@ -17,10 +17,9 @@ export interface ClientListenerHandler {
   readonly maxBodyBytes?: number;
 }
 
-/** What a listener serves: requests, and (optionally) the requests Node's parser refuses. */
+/** What a peer listener serves. */
 export interface ListenerHandler {
   serve(req: http.IncomingMessage, res: http.ServerResponse): void;
-  handleClientError?(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void;
 }
 
 /** The host to bind for a URL: `localhost` means the IPv4 loopback, as the defaults intend. */
@@ -46,9 +45,7 @@ export function createListener(url: URL, tls: TlsFiles, handler: ListenerHandler
   } else {
     server = http.createServer(onRequest);
   }
-  const onClientError = handler.handleClientError;
-  if (onClientError) server.on('clientError', (err: Error, socket: Duplex) => onClientError.call(handler, err, socket));
-  else server.on('clientError', (_err: Error, socket: Duplex) => socket.destroy());
+  server.on('clientError', (_err: Error, socket: Duplex) => socket.destroy());
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;
   // Long-poll watches may stay open for a long time.

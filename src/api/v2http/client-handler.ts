@@ -38,6 +38,14 @@ const DEFAULT_MAX_FORM_BYTES = 10 * 1024 * 1024;
 const CORS_METHODS = 'POST, GET, OPTIONS, PUT, DELETE';
 const CORS_HEADERS = 'accept, content-type, authorization';
 
+/**
+ * The largest request body the client port buffers: the keys API's form limit (`maxRequestBytes`,
+ * default 10 MiB) or the members API's JSON limit, whichever is larger.
+ */
+export function clientBodyLimit(maxRequestBytes?: number): number {
+  return Math.max(maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES, MEMBERS_MAX_BODY_BYTES);
+}
+
 export function createClientHandler(face: ServerFace, options: ClientHandlerOptions = {}): Http1Handler {
   const handler = new ClientHandler(face, options);
   return (req, res) => handler.serve(req, res);
@@ -58,9 +66,8 @@ export class ClientHandler {
   constructor(face: ServerFace, options: ClientHandlerOptions = {}) {
     this.face = face;
     this.metrics = new ClientMetrics(face);
-    const maxFormBytes = options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES;
-    this.keys = new KeysHandler(face, this.metrics, maxFormBytes);
-    this.maxBodyBytes = Math.max(maxFormBytes, MEMBERS_MAX_BODY_BYTES);
+    this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES);
+    this.maxBodyBytes = clientBodyLimit(options.maxRequestBytes);
     this.members = new MembersHandler(face);
     const cors = options.cors ?? ['*'];
     this.corsAny = cors.includes('*');
