@@ -112,6 +112,16 @@ export class PeerStream {
     return true;
   }
 
+  /**
+   * Writes what is queued now instead of at the end of the current task. The server sends a Ready's
+   * messages and then applies its committed entries; answering many watchers can take milliseconds,
+   * and followers should learn of the commit before that, not after.
+   */
+  flushQueued(): void {
+    this.flushScheduled = false;
+    this.flush();
+  }
+
   /** Drops the current connection and connects again at once (e.g. after the peer's URLs changed). */
   reconnect(): void {
     if (this.stateValue === 'stopped') return;

@@ -176,10 +176,11 @@ export class Transport {
     if (current === null || !urls.includes(current)) peer.stream.reconnect();
   }
 
-  /** Non-blocking: queues each message for its peer (msg.to); what accumulates per peer goes out in one write. */
+  /** Non-blocking: each peer's messages (msg.to) of one call go out in one write, started before send returns. */
   send(messages: readonly Message[]): void {
     if (this.stopped) return;
     this.inSend = true;
+    const touched = new Set<PeerStream>();
     try {
       for (const m of messages) {
         const peer = this.peers.get(m.to);
@@ -194,8 +195,10 @@ export class Transport {
           this.sendSnapshotTo(peer, m);
           continue;
         }
-        if (!peer.stream.enqueue(m)) this.dropped(peer, 1);
+        if (peer.stream.enqueue(m)) touched.add(peer.stream);
+        else this.dropped(peer, 1);
       }
+      for (const stream of touched) stream.flushQueued();
     } finally {
       this.inSend = false;
     }

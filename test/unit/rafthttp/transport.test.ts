@@ -97,6 +97,26 @@ test('order is preserved for 10k messages sent in many batches', async () => {
   }
 });
 
+test('messages are handed to the connection before send returns, ahead of whatever the caller does next', async () => {
+  // The server sends a Ready's messages (the new commit index among them) and then applies its
+  // committed entries, which can take milliseconds when many watchers are answered. Followers must
+  // not wait for that.
+  const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
+  const [a, b] = members;
+  try {
+    connectAll(members);
+    await retryUntil(() => a.transport.send([app(A, B, 0)]), () => b.received.length > 0, 'the stream to B to open');
+    const before = a.transport.stats();
+    a.transport.send([app(A, B, 1), app(A, B, 2)]);
+    const after = a.transport.stats();
+    assert.equal(after.sendAppendRequestCnt, before.sendAppendRequestCnt + 2, 'written within send, not at the end of the task');
+    assert.ok(after.sendBytes > before.sendBytes);
+    await b.waitFor(() => b.received.some((m) => m.index === 2), 'the two appends at B');
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
+
 test('round trips of heartbeats and appends feed the follower stats', async () => {
   let t = 1000;
   const members = await startMembers([A, B], () => ({ clusterId: CLUSTER, now: () => t }));
