@@ -108,7 +108,7 @@ export class Snapshotter {
       ...this.snapshotFiles().slice(keep),
       ...this.io.list(this.dir).filter((name) => name.endsWith(TMP_SUFFIX)),
     ];
-    for (const name of doomed) this.io.unlink(path.join(this.dir, name));
+    for (const name of doomed) await this.io.unlinkAsync(path.join(this.dir, name));
     if (doomed.length > 0) this.io.syncDir(this.dir);
     return doomed;
   }

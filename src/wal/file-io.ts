@@ -25,6 +25,8 @@ export interface FileIo {
   syncDir(dir: string): void;
   rename(from: string, to: string): void;
   unlink(file: string): void;
+  /** unlink on the libuv threadpool: freeing a large file's blocks takes milliseconds. */
+  unlinkAsync(file: string): Promise<void>;
   removeTree(dir: string): void;
   list(dir: string): string[];
   makeDir(dir: string): void;
@@ -68,6 +70,7 @@ export const nodeFileIo: FileIo = {
   },
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (file) => fs.unlinkSync(file),
+  unlinkAsync: (file) => fs.promises.unlink(file),
   removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
   list: (dir) => fs.readdirSync(dir),
   makeDir: (dir) => void fs.mkdirSync(dir, { recursive: true, mode: 0o700 }),

@@ -326,7 +326,7 @@ export class Wal {
     const keepFrom = Math.min(segmentHoldingIndex(this.segments, index), this.segments.length - 1);
     if (keepFrom <= 0) return [];
     const released = this.segments.splice(0, keepFrom);
-    for (const segment of released) this.io.unlink(path.join(this.dir, segment.name));
+    for (const segment of released) await this.io.unlinkAsync(path.join(this.dir, segment.name));
     this.io.syncDir(this.dir);
     return released.map((s) => s.name);
   }

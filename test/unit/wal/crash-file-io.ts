@@ -114,6 +114,9 @@ export class CrashFileIo implements FileIo {
     this.step();
     this.real.unlink(file);
   }
+  async unlinkAsync(file: string): Promise<void> {
+    this.unlink(file);
+  }
   removeTree(dir: string): void {
     this.alive();
     this.real.removeTree(dir);
