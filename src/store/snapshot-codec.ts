@@ -13,6 +13,13 @@
  *
  * Numbers go through one Float64Array and the text through a few large UTF-8 encode calls (one decode
  * call on the way back), so both directions are bulk native operations plus one pass over the nodes.
+ *
+ * A save is cut into chunks: runs of consecutive nodes in pre-order, each ending at a node whose
+ * created index is a multiple of CHUNK_BOUNDARY (or at a size limit). Where the boundaries depend
+ * only on the nodes themselves, a write in one place changes one chunk and leaves the others where
+ * they were. The next save checks each chunk of the previous one against the tree (same nodes, same
+ * values, same numbers) and copies the rows and UTF-8 text of those that still match instead of
+ * encoding them again: the bytes are the same either way, at a fraction of the cost.
  */
 import { StoreNode } from './node.js';
 
@@ -28,6 +35,17 @@ class NumberList {
 
   constructor(capacity: number) {
     this.data = new Float64Array(Math.max(6 * 1024, capacity));
+  }
+
+  /** Appends rows taken from an earlier save. */
+  pushRows(rows: Float64Array): void {
+    if (this.length + rows.length > this.data.length) {
+      const bigger = new Float64Array(Math.max(this.data.length * 2, this.length + rows.length));
+      bigger.set(this.data.subarray(0, this.length));
+      this.data = bigger;
+    }
+    this.data.set(rows, this.length);
+    this.length += rows.length;
   }
 
   push6(a: number, b: number, c: number, d: number, e: number, f: number): void {
@@ -66,8 +84,26 @@ export interface NodeImageSource {
   image(n: StoreNode): NodeImage | null;
 }
 
-/** Text is encoded to UTF-8 in pieces of about this many UTF-16 units. */
-const TEXT_PIECE_UNITS = 1 << 18;
+/** A chunk ends after a node whose created index is a multiple of this... */
+const CHUNK_BOUNDARY = 128;
+/** ...or once it holds this many nodes... */
+const CHUNK_MAX_NODES = 1024;
+/** ...or this many UTF-16 units of text. */
+const CHUNK_MAX_UNITS = 1 << 18;
+
+/** A run of consecutive nodes as one save encoded it. */
+interface Chunk {
+  readonly nodes: readonly StoreNode[];
+  /** The value each node had (a node's name never changes). */
+  readonly values: readonly string[];
+  /** FIELDS numbers per node, as written. */
+  readonly rows: Float64Array;
+  /** UTF-8 of the nodes' names and values. */
+  readonly text: Buffer;
+}
+
+/** The chunks of a finished save, by their first node: what the next save may reuse. */
+export type SnapshotChunks = ReadonlyMap<StoreNode, Chunk>;
 
 /**
  * Encodes a store tree a slice at a time (pre-order, an explicit stack instead of recursion), so a
@@ -76,8 +112,17 @@ const TEXT_PIECE_UNITS = 1 << 18;
  */
 export class SnapshotWriter {
   private readonly numbers: NumberList;
+  /** Text of the open chunk, not yet encoded. */
   private readonly text: string[] = [];
   private textUnits = 0;
+  /** Nodes and values of the open chunk (the one being encoded), and where its rows start. */
+  private openNodes: StoreNode[] = [];
+  private openValues: string[] = [];
+  private openRowStart = 0;
+  /** A chunk of the previous save being checked against the tree, and how far it matched. */
+  private matching: Chunk | null = null;
+  private matched = 0;
+  private readonly chunksOut = new Map<StoreNode, Chunk>();
   private readonly pieces: Buffer[] = [];
   private piecesBytes = 0;
   /** Children lists being walked, and the next position in each. */
@@ -87,12 +132,16 @@ export class SnapshotWriter {
   private partsOut: Uint8Array[] | null = null;
   private output: Uint8Array | null = null;
 
-  /** `expectedNodes` sizes the number table up front (growing a large one costs copies). */
+  /**
+   * `expectedNodes` sizes the number table up front (growing a large one costs copies); `previous`
+   * holds the chunks of the last finished save of the same tree, reused where they still match.
+   */
   constructor(
     private readonly root: StoreNode,
     private readonly index: number,
     private readonly source: NodeImageSource,
     expectedNodes = 0,
+    private readonly previous: SnapshotChunks | null = null,
   ) {
     this.numbers = new NumberList(FIELDS * Math.ceil(expectedNodes));
   }
@@ -146,30 +195,110 @@ export class SnapshotWriter {
     return this.partsOut;
   }
 
+  /** This save's chunks, for the next save of the same tree; only after `step` returned true. */
+  chunks(): SnapshotChunks {
+    if (this.partsOut === null) throw new Error('snapshot not finished');
+    return this.chunksOut;
+  }
+
   private visit(n: StoreNode): void {
     const img = this.source.image(n) ?? n;
     const children = img === n ? (n.children === null ? null : [...n.children.values()]) : (img as NodeImage).children;
-    this.numbers.push6(children === null ? -1 : children.length, img.createdIndex, img.modifiedIndex, img.expireTime, n.name.length, img.value.length);
-    this.text.push(n.name, img.value);
-    this.textUnits += n.name.length + img.value.length;
-    if (this.textUnits >= TEXT_PIECE_UNITS) this.flushText();
+    const childCount = children === null ? -1 : children.length;
+    const value = img.value;
+    if (this.matching === null && this.openNodes.length === 0 && this.previous !== null) {
+      const chunk = this.previous.get(n);
+      if (chunk !== undefined) {
+        this.matching = chunk;
+        this.matched = 0;
+      }
+    }
+    const chunk = this.matching;
+    if (chunk !== null) {
+      const i = this.matched;
+      const r = i * FIELDS;
+      const rows = chunk.rows;
+      if (chunk.nodes[i] === n && chunk.values[i] === value && rows[r] === childCount && rows[r + 1] === img.createdIndex
+        && rows[r + 2] === img.modifiedIndex && rows[r + 3] === img.expireTime) {
+        this.matched = i + 1;
+        if (i + 1 === chunk.nodes.length) this.reuse(chunk);
+      } else {
+        this.unmatch();
+        this.encode(n, value, childCount, img);
+      }
+    } else {
+      this.encode(n, value, childCount, img);
+    }
     if (children !== null && children.length > 0) {
       this.lists.push(children);
       this.positions.push(0);
     }
   }
 
-  private flushText(): void {
-    if (this.text.length === 0) return;
-    const piece = Buffer.from(this.text.join(''), 'utf8');
-    this.pieces.push(piece);
-    this.piecesBytes += piece.length;
+  private encode(n: StoreNode, value: string, childCount: number, img: NodeImage | StoreNode): void {
+    this.numbers.push6(childCount, img.createdIndex, img.modifiedIndex, img.expireTime, n.name.length, value.length);
+    this.text.push(n.name, value);
+    this.textUnits += n.name.length + value.length;
+    this.openNodes.push(n);
+    this.openValues.push(value);
+    if (img.createdIndex % CHUNK_BOUNDARY === 0 || this.openNodes.length >= CHUNK_MAX_NODES || this.textUnits >= CHUNK_MAX_UNITS) {
+      this.closeChunk();
+    }
+  }
+
+  /** A chunk of the previous save matched to its end: its rows and text are taken as they are. */
+  private reuse(chunk: Chunk): void {
+    this.matching = null;
+    this.numbers.pushRows(chunk.rows);
+    this.openRowStart = this.numbers.length;
+    this.chunksOut.set(chunk.nodes[0]!, chunk);
+    this.pieces.push(chunk.text);
+    this.piecesBytes += chunk.text.length;
+  }
+
+  /**
+   * The chunk being checked differs from here on: the part that matched becomes the start of a new
+   * chunk (none of its nodes ended a chunk before, so none ends one now).
+   */
+  private unmatch(): void {
+    const chunk = this.matching;
+    if (chunk === null) return;
+    this.matching = null;
+    const count = this.matched;
+    if (count === 0) return;
+    this.numbers.pushRows(chunk.rows.subarray(0, count * FIELDS));
+    for (let i = 0; i < count; i++) {
+      const node = chunk.nodes[i]!;
+      const value = chunk.values[i]!;
+      this.text.push(node.name, value);
+      this.textUnits += node.name.length + value.length;
+      this.openNodes.push(node);
+      this.openValues.push(value);
+    }
+  }
+
+  private closeChunk(): void {
+    if (this.openNodes.length === 0) return;
+    const text = Buffer.from(this.text.join(''), 'utf8');
+    const chunk: Chunk = {
+      nodes: this.openNodes,
+      values: this.openValues,
+      rows: this.numbers.data.slice(this.openRowStart, this.numbers.length),
+      text,
+    };
+    this.chunksOut.set(chunk.nodes[0]!, chunk);
+    this.pieces.push(text);
+    this.piecesBytes += text.length;
+    this.openNodes = [];
+    this.openValues = [];
+    this.openRowStart = this.numbers.length;
     this.text.length = 0;
     this.textUnits = 0;
   }
 
   private assemble(): Uint8Array[] {
-    this.flushText();
+    this.unmatch();
+    this.closeChunk();
     const numbers = this.numbers;
     const header = new Uint8Array(HEADER_BYTES);
     const view = new DataView(header.buffer);

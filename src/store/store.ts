@@ -23,7 +23,7 @@ import type {
   UpdateRequest,
   WriteRequest,
 } from './request.js';
-import { decodeSnapshot, SnapshotWriter, type NodeImage, type NodeImageSource } from './snapshot-codec.js';
+import { decodeSnapshot, SnapshotWriter, type NodeImage, type NodeImageSource, type SnapshotChunks } from './snapshot-codec.js';
 import { emptyStoreStats, type StoreCounter, type StoreStatsJSON } from './store-stats.js';
 import { TtlHeap } from './ttl-heap.js';
 import type { Watcher } from './watcher.js';
@@ -55,6 +55,8 @@ export class Store {
   private saving: SaveInProgress | null = null;
   /** Nodes in the last finished save. */
   private lastSaveNodes = 0;
+  /** The chunks of the last finished save, which the next one reuses where nothing changed. */
+  private lastSaveChunks: SnapshotChunks | null = null;
 
   constructor(historyCapacity = 1000) {
     this.root = new StoreNode('/', '', null, 0, 0, '', true, 0);
@@ -572,13 +574,14 @@ export class Store {
     const saving = new SaveInProgress(epoch);
     this.saving = saving;
     // Sized for the previous save's node count and some growth.
-    const writer = new SnapshotWriter(this.root, this.currentIndex, saving, this.lastSaveNodes * 1.25);
+    const writer = new SnapshotWriter(this.root, this.currentIndex, saving, this.lastSaveNodes * 1.25, this.lastSaveChunks);
     return {
       step: (budget: number): boolean => {
         if (saving.abandoned) throw new Error('store save abandoned by a newer one');
         const done = writer.step(budget);
         if (done) {
           this.lastSaveNodes = writer.nodeCount;
+          this.lastSaveChunks = writer.chunks();
           if (this.saving === saving) this.saving = null;
         }
         return done;

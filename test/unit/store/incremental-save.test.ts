@@ -109,6 +109,63 @@ describe('incremental store save', () => {
     assert.equal(recovered.get('/big', { now: T0 }).node.nodes?.length, 5000);
   });
 
+  it('reuses the unchanged parts of the previous save and gives the bytes of a save from scratch', async () => {
+    const fc = await import('fast-check');
+    // Many keys, so saves span many chunks; writes land anywhere in the tree.
+    const keyName = fc.tuple(fc.constantFrom('/a', '/b/c', '/b', '/_h', '/d/e/f'), fc.integer({ min: 0, max: 400 }))
+      .map(([dir, i]) => `${dir}/k${i}`);
+    const value = fc.constantFrom('', 'v1', 'v2', 'ünï', 'x'.repeat(300));
+    const write: import('fast-check').Arbitrary<StoreRequest> = fc.oneof(
+      fc.record({ op: fc.constant('set' as const), key: keyName, value, dir: fc.constant(false), ttl: fc.constantFrom(null, null, 3), time: fc.constant(T0) }),
+      fc.record({ op: fc.constant('delete' as const), key: keyName, dir: fc.constant(false), recursive: fc.constant(false), time: fc.constant(T0) }),
+      fc.record({ op: fc.constant('delete' as const), key: fc.constantFrom('/a', '/b', '/d/e'), dir: fc.constant(true), recursive: fc.constant(true), time: fc.constant(T0) }),
+      fc.record({ op: fc.constant('sync' as const), time: fc.constantFrom(T0, T0 + 5000) }),
+    );
+    const applyAll = (store: Store, reqs: readonly StoreRequest[]): void => {
+      for (const r of reqs) {
+        try {
+          store.apply(r);
+        } catch {
+          // refused: nothing changed
+        }
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(fc.array(write, { maxLength: 300 }), { minLength: 2, maxLength: 5 }), (rounds) => {
+        const store = new Store();
+        const history: StoreRequest[] = [];
+        for (const round of rounds) {
+          applyAll(store, round);
+          history.push(...round);
+          const fresh = new Store();
+          applyAll(fresh, history);
+          assert.deepEqual(Buffer.from(store.save()), Buffer.from(fresh.save()));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a save after a few writes encodes only the chunks they touched', () => {
+    const store = new Store();
+    for (let i = 0; i < 20_000; i++) store.apply({ op: 'set', key: `/dir${i % 7}/k${i}`, value: `value ${i}`, dir: false, ttl: null, time: T0 });
+    const first = store.beginSave();
+    while (!first.step(1000));
+    const before = new Set(first.parts());
+    store.apply({ op: 'set', key: '/dir3/k10', value: 'changed', dir: false, ttl: null, time: T0 });
+    store.apply({ op: 'set', key: '/dir5/new', value: 'added', dir: false, ttl: null, time: T0 });
+    store.apply({ op: 'delete', key: '/dir0/k7', dir: false, recursive: false, time: T0 });
+    const second = store.beginSave();
+    while (!second.step(1000));
+    const pieces = second.parts().slice(2);
+    const reused = pieces.filter((p) => before.has(p)).length;
+    assert.ok(pieces.length > 100, `expected many chunks, got ${pieces.length}`);
+    assert.ok(pieces.length - reused <= 8, `${pieces.length - reused} of ${pieces.length} chunks encoded again`);
+    const fresh = Store.recover(second.result());
+    assert.equal(fresh.get('/dir3/k10', { now: T0 }).node.value, 'changed');
+    assert.deepEqual(Buffer.from(fresh.save()), Buffer.from(second.result()));
+  });
+
   it('a newer save abandons an unfinished one', () => {
     const store = new Store();
     for (let i = 0; i < 10; i++) store.apply({ op: 'set', key: `/k${i}`, value: 'v', dir: false, ttl: null, time: T0 });
