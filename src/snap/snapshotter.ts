@@ -23,6 +23,8 @@ export interface SnapshotterOptions {
 }
 
 const TMP_SUFFIX = '.tmp';
+/** A snapshot file is written and synced this many bytes at a time. */
+const SYNC_SLICE_BYTES = 2 * 1024 * 1024;
 const BROKEN_SUFFIX = '.broken';
 
 /**
@@ -54,8 +56,12 @@ export class Snapshotter {
     if (this.io.exists(tmp)) this.io.unlink(tmp);
     const fd = this.io.createExclusive(tmp);
     try {
-      await this.io.writeAtAsync(fd, bytes, 0);
-      await this.io.syncDataAsync(fd);
+      // Synced a slice at a time: the log's own fsyncs must not wait for the disk to take megabytes
+      // of snapshot that piled up in the page cache (on ext4 they did, for tens of milliseconds).
+      for (let at = 0; at < bytes.byteLength || at === 0; at += SYNC_SLICE_BYTES) {
+        await this.io.writeAtAsync(fd, bytes.subarray(at, at + SYNC_SLICE_BYTES), at);
+        await this.io.syncDataAsync(fd);
+      }
     } finally {
       this.io.close(fd);
     }

@@ -72,7 +72,7 @@ export class SegmentAllocator {
     if (this.io.exists(file)) this.io.unlink(file);
     const fd = this.io.createExclusive(file);
     try {
-      await preallocate(this.io, fd, this.segmentSize, () => this.closed);
+      await preallocate(this.io, fd, this.segmentSize, () => this.closed, true);
       if (this.closed) throw new Error('segment allocator closed');
       await this.io.syncDataAsync(fd);
       return { fd, file };
@@ -83,11 +83,16 @@ export class SegmentAllocator {
   }
 }
 
-/** Fills `size` bytes of a new file with zeros so later overwrites need no block allocation. */
-export async function preallocate(io: FileIo, fd: number, size: number, cancelled = () => false): Promise<void> {
+/**
+ * Fills `size` bytes of a new file with zeros so later overwrites need no block allocation. In the
+ * background (`syncEachChunk`) each chunk is synced before the next is written: megabytes of zeros
+ * waiting in the page cache would otherwise hold up the fsyncs of the segment in use.
+ */
+export async function preallocate(io: FileIo, fd: number, size: number, cancelled = () => false, syncEachChunk = false): Promise<void> {
   const zeros = Buffer.alloc(Math.min(ZERO_CHUNK_SIZE, size));
   for (let at = 0; at < size && !cancelled(); at += zeros.length) {
     await io.writeAtAsync(fd, zeros.subarray(0, Math.min(zeros.length, size - at)), at);
+    if (syncEachChunk) await io.syncDataAsync(fd);
   }
 }
 
