@@ -93,7 +93,7 @@ export class PeerStream {
     return urls.length === 0 ? null : urls[this.urlIndex % urls.length];
   }
 
-  /** Queues a message; returns false if it was dropped at once. */
+  /** Queues a message for the next `flush`; returns false if it was dropped at once. */
   enqueue(m: Message): boolean {
     if (this.stateValue === 'backoff' || this.stateValue === 'stopped') return false;
     const size = encodedSize(m);
@@ -105,21 +105,7 @@ export class PeerStream {
     this.queue.push(m);
     this.queueSizes.push(size);
     this.queuedBytes += size + FRAME_HEADER_BYTES;
-    if (this.stateValue === 'open' && !this.flushScheduled && !this.waitingForDrain) {
-      this.flushScheduled = true;
-      queueMicrotask(this.flushNow);
-    }
     return true;
-  }
-
-  /**
-   * Writes what is queued now instead of at the end of the current task. The server sends a Ready's
-   * messages and then applies its committed entries; answering many watchers can take milliseconds,
-   * and followers should learn of the commit before that, not after.
-   */
-  flushQueued(): void {
-    this.flushScheduled = false;
-    this.flush();
   }
 
   /** Drops the current connection and connects again at once (e.g. after the peer's URLs changed). */
@@ -218,7 +204,13 @@ export class PeerStream {
     }, this.opts.keepaliveMs);
   }
 
-  private flush(): void {
+  /**
+   * Writes what is queued, now rather than at the end of the current task: the server sends a
+   * Ready's messages and then applies its committed entries, and answering many watchers can take
+   * milliseconds that followers should not wait for the new commit index. While the stream is not
+   * open, or waits for the connection to drain, the queue waits too and goes out when it can.
+   */
+  flush(): void {
     if (this.stateValue !== 'open' || this.waitingForDrain || this.queue.length === 0 || !this.request) return;
     // Everything waiting goes out in one write, up to MAX_WRITE_BYTES: past that, smaller writes let
     // the peer decode one part while the next is encoded.

@@ -198,7 +198,7 @@ export class Transport {
         if (peer.stream.enqueue(m)) touched.add(peer.stream);
         else this.dropped(peer, 1);
       }
-      for (const stream of touched) stream.flushQueued();
+      for (const stream of touched) stream.flush();
     } finally {
       this.inSend = false;
     }
