@@ -72,9 +72,9 @@ export class SegmentAllocator {
     if (this.io.exists(file)) this.io.unlink(file);
     const fd = this.io.createExclusive(file);
     try {
+      // Synced chunk by chunk, the last one included.
       await preallocate(this.io, fd, this.segmentSize, () => this.closed, true);
       if (this.closed) throw new Error('segment allocator closed');
-      await this.io.syncDataAsync(fd);
       return { fd, file };
     } catch (err) {
       this.io.close(fd);
