@@ -3,24 +3,18 @@
  * go: megabytes waiting in the page cache held up the fsyncs of the log segment in use by tens of
  * milliseconds, and every client write with them.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Snapshotter } from '../../../src/snap/snapshotter.js';
 import { nodeFileIo, type FileIo } from '../../../src/wal/file-io.js';
 import { SegmentAllocator } from '../../../src/wal/segment-allocator.js';
+import { freshWalDir } from './wal-helpers.js';
 
-const roots: string[] = [];
-after(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
-
+/** A fresh, existing directory, removed when the test file ends. */
 function freshDir(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-unsynced-'));
-  roots.push(root);
-  return root;
+  return path.dirname(freshWalDir());
 }
 
 /** The real file system, recording the most bytes any file held written but not yet synced. */
