@@ -6,6 +6,10 @@ import type { EtcdImpl } from '../test/support/etcd-process.js';
 export const suiteNames = ['put', 'get', 'rss', 'restart', 'cluster'] as const;
 export type SuiteName = (typeof suiteNames)[number];
 
+/** The three parts of the cluster suite: PUT and quorum GET loads, failovers, watch fan-outs. */
+export const clusterPartNames = ['load', 'failover', 'fanout'] as const;
+export type ClusterPart = (typeof clusterPartNames)[number];
+
 export interface BenchOptions {
   readonly quick: boolean;
   readonly only: readonly SuiteName[];
@@ -27,6 +31,8 @@ export interface BenchOptions {
   readonly restartRuns: number;
   /** Failover and watch fan-out repetitions per server and round (cluster suite). */
   readonly clusterRuns: number;
+  /** Which parts of the cluster suite run. */
+  readonly clusterParts: readonly ClusterPart[];
   /** Servers to measure, in the order they take turns. */
   readonly impls: readonly EtcdImpl[];
   /** Where to write the markdown section (it is always printed too). */
@@ -47,6 +53,8 @@ export const usage = `usage: npm run bench -- [options]
   --settle S              seconds between the end of the load and the second RSS reading (default 15)
   --restart-runs N        SIGKILL + restart cycles per server and round (default 3)
   --cluster-runs N        failovers and watch fan-outs per server and round, 3-member cluster (default 3)
+  --cluster-parts load,failover,fanout
+                          parts of the cluster suite to run (default all)
   --impls flotilla,reference
   --markdown FILE         also write the markdown section to FILE
   --no-build              do not run \`npm run build\` first`;
@@ -64,6 +72,7 @@ const full: BenchOptions = {
   settleSec: 15,
   restartRuns: 3,
   clusterRuns: 3,
+  clusterParts: clusterPartNames,
   impls: ['flotilla', 'reference'],
   markdownFile: null,
   build: true,
@@ -132,6 +141,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       case '--settle': explicit.settleSec = positiveNumber(flag, value()); break;
       case '--restart-runs': explicit.restartRuns = positiveInt(flag, value()); break;
       case '--cluster-runs': explicit.clusterRuns = positiveInt(flag, value()); break;
+      case '--cluster-parts': {
+        const parts = list(flag, value());
+        for (const p of parts) {
+          if (!(clusterPartNames as readonly string[]).includes(p)) throw new Error(`--cluster-parts: unknown part "${p}" (known: ${clusterPartNames.join(', ')})`);
+        }
+        explicit.clusterParts = parts as ClusterPart[];
+        break;
+      }
       case '--impls': {
         const impls = list(flag, value());
         for (const impl of impls) {

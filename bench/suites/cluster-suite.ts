@@ -311,7 +311,8 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
         }
       };
 
-      for (const op of ['put', 'qget'] as const) {
+      const parts = new Set(options.clusterParts);
+      for (const op of parts.has('load') ? ['put', 'qget'] as const : []) {
         for (const connections of options.connections) {
           for (let round = 1; round <= options.rounds; round++) {
             for (const impl of ctx.impls()) {
@@ -343,7 +344,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
         }
       }
 
-      for (let round = 1; round <= options.rounds; round++) {
+      for (let round = 1; parts.has('failover') && round <= options.rounds; round++) {
         for (const impl of ctx.impls()) {
           await withCluster(impl, `failover round ${round}`, async (cluster) => {
             for (let run = 1; run <= options.clusterRuns; run++) {
@@ -368,7 +369,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
         }
       }
 
-      for (let round = 1; round <= options.rounds; round++) {
+      for (let round = 1; parts.has('fanout') && round <= options.rounds; round++) {
         for (const impl of ctx.impls()) {
           await withCluster(impl, `fan-out round ${round}`, async (cluster) => {
             for (let run = 1; run <= options.clusterRuns; run++) {

@@ -7,6 +7,7 @@ test('defaults are the full benchmark', () => {
   assert.deepEqual(o.connections, [1, 16, 64, 256]);
   assert.deepEqual(o.only, ['put', 'get', 'rss', 'restart', 'cluster']);
   assert.equal(o.clusterRuns, 3);
+  assert.deepEqual(o.clusterParts, ['load', 'failover', 'fanout']);
   assert.equal(o.durationSec, 10);
   assert.equal(o.keys, 100_000);
   assert.equal(o.rounds, 2);
@@ -28,6 +29,8 @@ test('lists and numbers are checked', () => {
   assert.deepEqual(parseBenchOptions(['--connections', '2, 8']).connections, [2, 8]);
   assert.deepEqual(parseBenchOptions(['--only', 'cluster', '--cluster-runs', '5']).only, ['cluster']);
   assert.equal(parseBenchOptions(['--cluster-runs', '5']).clusterRuns, 5);
+  assert.deepEqual(parseBenchOptions(['--cluster-parts', 'fanout,failover']).clusterParts, ['fanout', 'failover']);
+  assert.throws(() => parseBenchOptions(['--cluster-parts', 'load,fan-out']), /unknown part "fan-out"/);
   assert.throws(() => parseBenchOptions(['--only', 'put,cluster5']), /unknown suite "cluster5"/);
   assert.throws(() => parseBenchOptions(['--connections', '0']), /positive integer/);
   assert.throws(() => parseBenchOptions(['--impls', 'zookeeper']), /unknown server/);
