@@ -50,6 +50,7 @@ async function side(id: bigint): Promise<Side> {
     receiver: {
       process: (m) => s.onMessage(m),
       reportUnreachable: (peer) => { throw new Error(`peer ${peer} unreachable during the benchmark`); },
+      reportPeerDown: (peer) => { throw new Error(`peer ${peer} down during the benchmark`); },
       reportSnapshot: (_peer, ok) => s.onSnapshot(ok),
     },
   });

@@ -7,6 +7,8 @@ import type { FollowerStats, SelfStatsFacts } from '../api/v2http/server-face.js
 export interface RaftReceiver {
   process(msg: Message): void;
   reportUnreachable(id: bigint): void;
+  /** Nothing listens at the peer's address any more: its process is gone. */
+  reportPeerDown(id: bigint): void;
   reportSnapshot(id: bigint, ok: boolean): void;
 }
 

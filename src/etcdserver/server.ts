@@ -221,6 +221,7 @@ export class EtcdServer implements ServerFace {
     const receiver: RaftReceiver = {
       process: (msg) => { this.inbox.push(msg); this.schedulePump(); },
       reportUnreachable: (peer) => { this.inbox.push({ ...unreachableMessage(peer) }); this.schedulePump(); },
+      reportPeerDown: (peer) => { this.peersDown.push(peer); this.schedulePump(); },
       reportSnapshot: (peer, ok) => { this.snapshotReports.push([peer, ok]); this.schedulePump(); },
     };
     this.transport = options.transport({
@@ -236,6 +237,7 @@ export class EtcdServer implements ServerFace {
   }
 
   private snapshotReports: [bigint, boolean][] = [];
+  private peersDown: bigint[] = [];
 
   /** Opens (or creates) the data dir, replays it, and starts the Raft loop. */
   static async start(config: ServerConfig, options: ServerOptions): Promise<EtcdServer> {
@@ -354,6 +356,15 @@ export class EtcdServer implements ServerFace {
         if (m.type === UNREACHABLE) node.reportUnreachable(m.from);
         else node.step(m);
       }
+    }
+    if (this.peersDown.length > 0) {
+      for (const peer of this.peersDown) {
+        if (node.raft.lead === peer && node.raft.state === StateType.Follower) {
+          this.log.info('raft', `${this.memberId} found nothing listening at leader ${idToHex(peer)}'s peer URLs; campaigning without waiting out the election timeout`);
+        }
+        node.reportPeerDown(peer);
+      }
+      this.peersDown = [];
     }
     if (this.snapshotReports.length > 0) {
       for (const [peer, ok] of this.snapshotReports) node.reportSnapshot(peer, ok);

@@ -130,6 +130,11 @@ export class RaftNode {
     this.raft.step(newMessage({ type: MessageType.Unreachable, from: id }));
   }
 
+  /** Nothing listens at this member's peer address any more (see `Raft.leaderDown`). */
+  reportPeerDown(id: bigint): void {
+    this.raft.leaderDown(id);
+  }
+
   reportSnapshot(id: bigint, ok: boolean): void {
     this.raft.step(newMessage({ type: MessageType.SnapStatus, from: id, reject: !ok }));
   }

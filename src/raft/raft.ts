@@ -394,6 +394,22 @@ export class Raft {
     }
   }
 
+  /**
+   * The transport found nothing listening at a member's peer address: that process is gone. A
+   * follower whose leader it was stops honouring the leader's lease and campaigns within the next
+   * one or two ticks instead of waiting out the election timeout; the tick is random so that the
+   * followers that lost the leader together rarely split the vote. Only the timing changes: the
+   * election runs as any other (pre-vote first when enabled), and if the leader is in fact alive,
+   * the members that still hear from it ignore the vote requests and its next heartbeat brings this
+   * follower back.
+   */
+  leaderDown(id: bigint): void {
+    if (this.state !== StateType.Follower || id === 0n || this.lead !== id) return;
+    this.lead = 0n;
+    const soon = this.randomizedElectionTimeout - 1 - this.random.intn(2);
+    if (this.electionElapsed < soon) this.electionElapsed = soon;
+  }
+
   pastElectionTimeout(): boolean {
     return this.electionElapsed >= this.randomizedElectionTimeout;
   }

@@ -54,6 +54,11 @@ export interface PeerStreamOptions {
   onRemoved: () => void;
   /** An open stream broke: messages written into it may not have arrived. */
   onBroken: (reason: string) => void;
+  /**
+   * Every URL of the peer refused a connection (ECONNREFUSED) since the stream was last open:
+   * nothing listens there, so the peer's process is gone. Called once per run of refusals.
+   */
+  onRefused: () => void;
   log: (line: string) => void;
 }
 
@@ -74,6 +79,8 @@ export class PeerStream {
   private wroteSinceTick = false;
   private silentTicks = 0;
   private drainTicks = 0;
+  /** Connection attempts refused in a row since the stream was last open. */
+  private refusals = 0;
   private readonly flushNow = () => {
     this.flushScheduled = false;
     this.flush();
@@ -146,7 +153,10 @@ export class PeerStream {
       socket.setNoDelay(true);
       socket.setKeepAlive(true, 1000);
     });
-    req.on('error', (err) => this.fail(attempt, `stream to ${url}: ${err.message}`));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (attempt === this.attempt && this.stateValue === 'connecting') this.noteRefusal(err.code === 'ECONNREFUSED');
+      this.fail(attempt, `stream to ${url}: ${err.message}`);
+    });
     req.on('close', () => this.fail(attempt, `stream to ${url} closed`));
     req.on('response', (res) => {
       if (attempt !== this.attempt) {
@@ -165,6 +175,7 @@ export class PeerStream {
       }
       this.clearTimer();
       this.stateValue = 'open';
+      this.refusals = 0;
       this.opts.backoff.reset();
       if (this.lastFailure !== '') this.opts.log(`stream to ${idToHex(peerId)} at ${url} is open`);
       this.lastFailure = '';
@@ -255,6 +266,14 @@ export class PeerStream {
       this.flushScheduled = true;
       setImmediate(this.flushNow);
     }
+  }
+
+  private noteRefusal(refused: boolean): void {
+    if (!refused) {
+      this.refusals = 0;
+      return;
+    }
+    if (++this.refusals === Math.max(1, this.opts.urls().length)) this.opts.onRefused();
   }
 
   private fail(attempt: number, reason: string): void {

@@ -23,6 +23,8 @@ export interface RaftReceiver {
   process(msg: Message): void;
   /** The transport gave up delivering to this peer for now (raft: MsgUnreachable). */
   reportUnreachable(id: bigint): void;
+  /** Nothing listens at the peer's address any more: its process is gone (see `PeerStreamOptions.onRefused`). */
+  reportPeerDown(id: bigint): void;
   /** Outcome of sending a snapshot (raft: MsgSnapStatus). */
   reportSnapshot(id: bigint, ok: boolean): void;
 }
@@ -152,6 +154,7 @@ export class Transport {
       onOpen: () => {},
       onRemoved: () => this.removedFromCluster(peer.id),
       onBroken: () => this.dropped(peer, 0),
+      onRefused: () => { if (!this.stopped) this.receiver.reportPeerDown(peer.id); },
       log: this.log,
     });
   }

@@ -287,6 +287,20 @@ export class Simulation {
     sn.crash();
     this.failPendingAt(sn.id);
     this.restartAt.set(sn.id, this.now + this.rng.between(2, 60));
+    this.reportDown(sn.id);
+  }
+
+  /**
+   * A process that dies closes its port, and the members whose transport then finds nothing
+   * listening there report it (most of them at once; a partition would hide it from the others).
+   */
+  private reportDown(id: bigint): void {
+    for (const other of this.upNodes()) {
+      if (this.rng.chance(0.7)) {
+        this.t(`${other.id} finds ${id}'s port closed`);
+        other.node!.reportPeerDown(id);
+      }
+    }
   }
 
   private stopRemoved(id: bigint): void {
@@ -296,6 +310,7 @@ export class Simulation {
     sn.crash();
     sn.removed = true;
     this.failPendingAt(id);
+    this.reportDown(id);
   }
 
   // ---- clients ----
@@ -407,6 +422,16 @@ export class Simulation {
           if (a !== b) (this.net.block(a, b), desc.push(`${a}->${b}`));
         }
         this.t(`one-way partition ${desc.join(' ')}`);
+      }
+    }
+    // a wrong report that a live leader is down (a stale peer URL refusing connections)
+    if (r.chance(0.002 * this.faultRate)) {
+      const up = this.upNodes();
+      const leader = this.leader();
+      if (leader && up.length > 0) {
+        const sn = r.pick(up);
+        this.t(`${sn.id} wrongly finds leader ${leader.id}'s port closed`);
+        sn.node!.reportPeerDown(leader.id);
       }
     }
     // network quality

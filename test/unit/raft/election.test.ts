@@ -193,3 +193,54 @@ test('a vote request from a lower term is refused with our term, so the candidat
   assert.equal(c.state, StateType.Follower);
   assert.equal(c.term, 9);
 });
+
+test('leader down: the followers that learn it elect a new leader within two ticks, with pre-vote and leases', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true, preVote: true });
+  nt.elect(1);
+  nt.isolate(1);
+  const [f2, f3] = [nt.get(2), nt.get(3)];
+  // 3 learns first: its pre-vote is ignored by 2, which still honours 1's lease.
+  f3.leaderDown(1n);
+  assert.equal(f3.lead, 0n);
+  for (let i = 0; i < 2 && f3.state === StateType.Follower; i++) { f3.tick(); nt.send(); }
+  assert.equal(f3.state, StateType.PreCandidate);
+  assert.equal(f2.state, StateType.Follower);
+  assert.equal(f2.term, 1);
+  // Once 2 learns too, it campaigns within two ticks and 3 (without a leader) grants both rounds.
+  f2.leaderDown(1n);
+  const leaderAfterTicks = (): number => {
+    for (let ticks = 1; ticks <= 2; ticks++) {
+      f2.tick();
+      nt.send();
+      if (f2.state === StateType.Leader) return ticks;
+    }
+    return -1;
+  };
+  assert.notEqual(leaderAfterTicks(), -1);
+  assert.equal(f2.state, StateType.Leader);
+  assert.equal(f2.term, 2);
+  assert.equal(f3.lead, 2n);
+});
+
+test('leader down about a live leader, or a member that is not the leader, changes nothing for long', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true, preVote: true });
+  nt.elect(1);
+  const f2 = nt.get(2);
+  f2.leaderDown(3n); // not its leader: ignored
+  assert.equal(f2.lead, 1n);
+  assert.equal(f2.pastElectionTimeout(), false);
+  f2.leaderDown(1n); // a wrong report: 2 campaigns, 3 ignores it, 1's next heartbeat brings 2 back
+  for (let i = 0; i < 2; i++) { f2.tick(); nt.send(); }
+  assert.equal(f2.state, StateType.PreCandidate);
+  nt.send(msg(MessageType.Beat, 1, 1));
+  assert.equal(nt.get(1).state, StateType.Leader);
+  assert.equal(nt.get(1).term, 1);
+  assert.equal(f2.state, StateType.Follower);
+  assert.equal(f2.lead, 1n);
+  // Without the report the follower waits out its whole randomized election timeout.
+  const quiet = TestNetwork.of(3, { checkQuorum: true, preVote: true });
+  quiet.elect(1);
+  quiet.isolate(1);
+  for (let i = 0; i < 9; i++) { quiet.get(2).tick(); quiet.send(); }
+  assert.equal(quiet.get(2).state, StateType.Follower);
+});

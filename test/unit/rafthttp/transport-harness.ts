@@ -15,6 +15,7 @@ export interface ServerTls {
 export class TestMember {
   readonly received: Message[] = [];
   readonly unreachable: bigint[] = [];
+  readonly down: bigint[] = [];
   readonly snapshotReports: Array<{ id: bigint; ok: boolean }> = [];
   readonly logs: string[] = [];
   readonly transport: Transport;
@@ -39,6 +40,7 @@ export class TestMember {
       receiver: {
         process: (m) => { this.received.push(m); this.onMessage(m); this.notify(); },
         reportUnreachable: (peer) => { this.unreachable.push(peer); this.notify(); },
+        reportPeerDown: (peer) => { this.down.push(peer); this.notify(); },
         reportSnapshot: (peer, ok) => { this.snapshotReports.push({ id: peer, ok }); this.notify(); },
       },
     });

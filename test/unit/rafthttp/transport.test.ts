@@ -205,6 +205,57 @@ test('a peer that goes down is reported unreachable, and reached again when it c
   }
 });
 
+test('a peer whose port stops listening is reported down once per outage', async () => {
+  const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
+  const [a, b] = members;
+  try {
+    connectAll(members);
+    a.transport.send([app(A, B, 1)]);
+    await b.waitFor(() => b.received.length === 1, 'first message');
+    assert.deepEqual(a.down, []);
+    await b.goDown();
+    await a.waitFor(() => a.down.length === 1, 'B reported down at A');
+    assert.deepEqual(a.down, [B]);
+    await b.comeBack();
+    await retryUntil(() => a.transport.send([app(A, B, 2)]), () => b.received.some((m) => m.index === 2), 'delivery after B came back');
+    assert.deepEqual(a.down, [B], 'refusals while B was away are one report');
+    await b.goDown();
+    await a.waitFor(() => a.down.length === 2, 'the second outage reported');
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
+
+test('a peer is reported down only when every one of its URLs refuses, not when a connection fails otherwise', async () => {
+  const closedPort = await new Promise<number>((resolve) => {
+    const probe = http.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as import('node:net').AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+  const hangUp = http.createServer((req) => req.socket.destroy());
+  await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+  const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
+  const [a, b] = members;
+  try {
+    b.transport.addPeer(A, [a.url]);
+    a.transport.addPeer(B, [`http://127.0.0.1:${closedPort}`, b.url]);
+    await a.waitFor(() => a.transport.isConnected(B), 'A connected to B through its second URL');
+    assert.deepEqual(a.down, []);
+    const hangUpPort = (hangUp.address() as import('node:net').AddressInfo).port;
+    a.transport.addPeer(C, [`http://127.0.0.1:${hangUpPort}`]);
+    await a.waitFor(() => a.logs.some((l) => l.includes(`peer ${idToHex(C)} unreachable`)), 'C hung up');
+    await b.goDown();
+    await a.waitFor(() => a.down.includes(B), 'B reported down once both URLs refused');
+    assert.deepEqual(a.down, [B]);
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+    hangUp.closeAllConnections();
+    hangUp.close();
+  }
+});
+
 test('a big snapshot is streamed and reported', async () => {
   const members = await startMembers([A, B], () => ({ clusterId: CLUSTER, maxMessageBytes: 1024 * 1024 }));
   const [a, b] = members;
