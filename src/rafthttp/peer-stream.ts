@@ -253,6 +253,11 @@ export class PeerStream {
     const req = this.request;
     this.wroteSinceTick = true;
     const more = req.write(buf);
+    // Node's client request corks its socket for each chunk of the body until the end of the task;
+    // the frames must leave now, ahead of whatever else this task does (applying entries, answering
+    // watchers). The uncork that Node scheduled then finds nothing to do.
+    const socket = req.socket;
+    if (socket !== null && socket.writableCorked > 0) socket.uncork();
     this.opts.onWritten(messages, bytes);
     const attempt = this.attempt;
     if (!more) {
