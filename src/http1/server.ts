@@ -65,6 +65,22 @@ export function httpDate(now = Date.now()): string {
 
 type CloseListener = () => void;
 
+/**
+ * The last chunk of a chunked body and the end of the body, as one buffer, kept for the last body
+ * it was made for: a long-poll watch ends with the same event on every watcher of a key, so a
+ * fan-out encodes it once and hands the same bytes to every socket.
+ */
+let lastChunkFor: string | null = null;
+let lastChunkBytes = Buffer.alloc(0);
+
+function lastChunk(body: string): Buffer {
+  if (body !== lastChunkFor) {
+    lastChunkBytes = Buffer.from(`${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+    lastChunkFor = body;
+  }
+  return lastChunkBytes;
+}
+
 /** The answer to one request. Output is held until every earlier answer on the connection ended. */
 export class Http1Response {
   /** True once the status line and headers were handed to the connection. */
@@ -145,6 +161,11 @@ export class Http1Response {
         this.conn.output(this, head);
         this.conn.output(this, body);
       }
+    } else if (this.chunked && typeof body === 'string' && body.length > 0 && !this.bodyless) {
+      this.conn.output(this, lastChunk(body));
+      this.writableEnded = true;
+      this.conn.ended(this);
+      return;
     } else if (body !== undefined) {
       this.write(body);
     }

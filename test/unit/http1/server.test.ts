@@ -298,6 +298,32 @@ function hasCurl(): boolean {
 }
 
 describe('http1 server: streaming answers and disconnects', () => {
+  it('ends long polls with their last chunk and the end of the body in one piece, for the same and for new bodies', async () => {
+    const ends: ((body: string) => void)[] = [];
+    const { server, port } = await start((_req, res) => {
+      res.writeHead(200, ['Content-Type', 'application/json']);
+      res.flushHeaders();
+      ends.push((body) => res.end(body));
+    });
+    try {
+      const clients = [new RawClient(port), new RawClient(port), new RawClient(port)];
+      for (const c of clients) c.send('GET /watch HTTP/1.1\r\nHost: x\r\n\r\n');
+      await Promise.all(clients.map((c) => c.until(() => c.data.includes('\r\n\r\n'), 'the head')));
+      const heads = clients.map((c) => c.data.length);
+      const event = '{"action":"set","node":{"key":"/fan","value":"h\u00e9"}}\n';
+      ends[0]!(event);
+      ends[1]!(event);
+      ends[2]!('{"action":"delete"}\n');
+      const tail = (body: string): string => `${Buffer.byteLength(body).toString(16)}\r\n${Buffer.from(body).toString('latin1')}\r\n0\r\n\r\n`;
+      const expected = [tail(event), tail(event), tail('{"action":"delete"}\n')];
+      await Promise.all(clients.map((c, i) => c.until(() => c.data.length >= heads[i]! + expected[i]!.length, 'the body')));
+      clients.forEach((c, i) => assert.equal(c.data.slice(heads[i]!), expected[i]));
+      for (const c of clients) c.socket.destroy();
+    } finally {
+      await stop(server);
+    }
+  });
+
   it('streams a chunked answer and tells the handler when the client goes away', async () => {
     let closed: () => void = () => undefined;
     const closedOnce = new Promise<void>((r) => (closed = r));
