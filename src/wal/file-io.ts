@@ -17,6 +17,8 @@ export interface FileIo {
   writeAt(fd: number, data: Uint8Array, position: number): void;
   /** Writes all of `data` at `position` on the libuv threadpool. */
   writeAtAsync(fd: number, data: Uint8Array, position: number): Promise<void>;
+  /** Writes the parts one after the other from `position`, in one system call where it can (writev). */
+  writevAtAsync(fd: number, parts: readonly Uint8Array[], position: number): Promise<void>;
   /** fdatasync, blocking the event loop. */
   syncData(fd: number): void;
   /** fdatasync on the libuv threadpool. */
@@ -46,6 +48,29 @@ async function writeFully(fd: number, data: Uint8Array, position: number): Promi
   }
 }
 
+async function writevFully(fd: number, parts: readonly Uint8Array[], position: number): Promise<void> {
+  let left = parts.filter((p) => p.byteLength > 0);
+  let at = position;
+  while (left.length > 0) {
+    const list = left;
+    const written = await new Promise<number>((resolve, reject) => {
+      fs.writev(fd, list, at, (err, bytesWritten) => (err ? reject(err) : resolve(bytesWritten)));
+    });
+    at += written;
+    // A short write: what it did not take is written next, the partly written part from where it stopped.
+    let skip = written;
+    left = [];
+    for (const p of list) {
+      if (skip >= p.byteLength) {
+        skip -= p.byteLength;
+        continue;
+      }
+      left.push(skip > 0 ? p.subarray(skip) : p);
+      skip = 0;
+    }
+  }
+}
+
 /** The real file system. */
 export const nodeFileIo: FileIo = {
   openReadWrite: (file) => fs.openSync(file, 'r+'),
@@ -57,6 +82,7 @@ export const nodeFileIo: FileIo = {
     while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done, position + done);
   },
   writeAtAsync: writeFully,
+  writevAtAsync: writevFully,
   syncData: (fd) => fs.fdatasyncSync(fd),
   syncDataAsync: (fd) =>
     new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),

@@ -66,6 +66,9 @@ export class CrashFileIo implements FileIo {
     await this.track(this.real.writeAtAsync(fd, data, position));
     this.alive();
   }
+  async writevAtAsync(fd: number, parts: readonly Uint8Array[], position: number): Promise<void> {
+    await this.writeAtAsync(fd, Buffer.concat(parts), position);
+  }
   syncData(fd: number): void {
     this.step();
     this.real.syncData(fd);

@@ -22,13 +22,20 @@ function unsyncedTracking(): { io: FileIo; maxUnsynced: () => number; syncs: () 
   const unsynced = new Map<number, number>();
   let max = 0;
   let syncs = 0;
+  const wrote = (fd: number, bytes: number): void => {
+    const now = (unsynced.get(fd) ?? 0) + bytes;
+    unsynced.set(fd, now);
+    max = Math.max(max, now);
+  };
   const io: FileIo = {
     ...nodeFileIo,
     async writeAtAsync(fd, data, position) {
       await nodeFileIo.writeAtAsync(fd, data, position);
-      const now = (unsynced.get(fd) ?? 0) + data.byteLength;
-      unsynced.set(fd, now);
-      max = Math.max(max, now);
+      wrote(fd, data.byteLength);
+    },
+    async writevAtAsync(fd, parts, position) {
+      await nodeFileIo.writevAtAsync(fd, parts, position);
+      wrote(fd, parts.reduce((sum, p) => sum + p.byteLength, 0));
     },
     async syncDataAsync(fd) {
       await nodeFileIo.syncDataAsync(fd);
