@@ -53,7 +53,7 @@ const SNAPSHOT_SLICE_NODES = 4096;
 /** How often, and how many times, a starting member checks whether its peers are connected. */
 const TICK_ADVANCE_POLL_MS = 50;
 const TICK_ADVANCE_POLLS = 100;
-/** Bytes of the snapshot file copied and checksummed per turn of the event loop. */
+/** Bytes of the snapshot file checksummed per turn of the event loop (parts summed before are not read again). */
 const SNAPSHOT_SLICE_BYTES = 1 << 20;
 /** A member joining by 0.4's `-peers` tries this often, this far apart, before giving up. */
 const JOIN_ATTEMPTS = 5;
@@ -852,14 +852,15 @@ export class EtcdServer implements ServerFace {
       const file = new SnapshotFileBuilder(
         { index, term, confState: toSnapConfState(confState) },
         snapshotDataParts(cluster, save.parts(), adminConfig),
+        { immutableParts: true },
       );
       while (!file.step(SNAPSHOT_SLICE_BYTES)) {
         if (!(await this.nextSlice())) return;
       }
       // A snapshot received from the leader meanwhile may already cover this index.
       if (this.storage.snapshot().metadata.index >= index) return;
-      this.storage.createSnapshot(index, confState, file.data);
-      await this.snapshotter.saveFile(term, index, file.file);
+      this.storage.createSnapshot(index, confState, () => file.data);
+      await this.snapshotter.saveFile(term, index, file.fileParts());
       await this.wal.saveSnapshot({ index, term });
       this.snapshotIndex = index;
       const compactTo = index - (this.options.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES);

@@ -72,19 +72,31 @@ export class MemoryStorage implements Storage {
     this.ents = [{ term: snap.metadata.term, index: snap.metadata.index, type: 0, data: new Uint8Array(0) }];
   }
 
-  /** Records a snapshot of the state machine at applied index `index` (not later than lastIndex). */
-  createSnapshot(index: number, confState: ConfState | undefined, data: Uint8Array): Snapshot {
+  /**
+   * Records a snapshot of the state machine at applied index `index` (not later than lastIndex).
+   * `data` may be given as a function, called the first time the data is read (only a member that
+   * sends the snapshot to a lagging follower needs the bytes in one piece).
+   */
+  createSnapshot(index: number, confState: ConfState | undefined, data: Uint8Array | (() => Uint8Array)): Snapshot {
     if (index <= this.snap.metadata.index) throw new SnapshotOutOfDateError(index, this.snap.metadata.index);
     const offset = this.ents[0]!.index;
     if (index > this.lastIndex()) throw new UnavailableError(index);
-    this.snap = {
-      data,
-      metadata: {
-        index,
-        term: this.ents[index - offset]!.term,
-        confState: confState ?? this.snap.metadata.confState,
-      },
+    const metadata = {
+      index,
+      term: this.ents[index - offset]!.term,
+      confState: confState ?? this.snap.metadata.confState,
     };
+    if (typeof data !== 'function') {
+      this.snap = { data, metadata };
+    } else {
+      let bytes: Uint8Array | null = null;
+      this.snap = {
+        get data(): Uint8Array {
+          return (bytes ??= data());
+        },
+        metadata,
+      };
+    }
     return this.snap;
   }
 

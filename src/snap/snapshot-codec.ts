@@ -1,4 +1,4 @@
-import { updateCrc } from '../wal/crc.js';
+import { combineCrc, updateCrc } from '../wal/crc.js';
 import { readUint64, writeUint64 } from '../wal/record-frame.js';
 import type { ConfState, Snapshot } from './snapshot.js';
 
@@ -25,79 +25,112 @@ export function encodeSnapshot(snapshot: Snapshot): Buffer {
   return builder.file;
 }
 
+/** Checksums of parts already summed, by the part itself, for parts declared never to change. */
+const knownCrcs = new WeakMap<Uint8Array, number>();
+
+export interface SnapshotFileBuilderOptions {
+  /**
+   * The parts never change once handed over (the store's encoded chunks): their checksums are
+   * remembered, and a part seen by an earlier build is not read again.
+   */
+  readonly immutableParts?: boolean;
+}
+
 /**
- * Builds a snapshot file from its data given in parts, a bounded number of bytes at a time (the
- * copy and the checksum are the costly steps for a large store), so a server can build it between
- * turns of its event loop.
+ * Builds a snapshot file from its data given in parts, checksumming a bounded number of bytes at a
+ * time so a server can build it between turns of its event loop. Nothing is copied: the file is its
+ * head followed by the parts, written out as they are. With `immutableParts`, a part whose checksum
+ * an earlier build computed (a stretch of the store that did not change since the last snapshot)
+ * is not read again: its checksum is folded into the file's (`combineCrc`).
  */
 export class SnapshotFileBuilder {
-  /** The whole file; complete once `step` returned true. */
-  readonly file: Buffer;
-  private readonly dataStart: number;
+  private readonly head: Buffer;
   private readonly parts: readonly Uint8Array[];
+  private readonly dataLength: number;
+  /** Next part to fold into the checksum, and the running checksum of the part being read. */
   private part = 0;
-  private partOffset = 0;
-  private at: number;
-  private crcAt = CRC_START;
-  private crc = 0;
+  private partAt = 0;
+  private partCrc = 0;
+  private crc: number;
   private finished = false;
+  private dataBytes: Uint8Array | null = null;
+  private fileBytes: Buffer | null = null;
+  private readonly remember: boolean;
 
-  constructor(meta: Omit<Snapshot, 'data'>, parts: readonly Uint8Array[]) {
+  constructor(meta: Omit<Snapshot, 'data'>, parts: readonly Uint8Array[], options: SnapshotFileBuilderOptions = {}) {
+    this.remember = options.immutableParts ?? false;
     const { voters, learners } = meta.confState;
     checkNumber(meta.index, 'snapshot index');
     checkNumber(meta.term, 'snapshot term');
     let dataLength = 0;
     for (const p of parts) dataLength += p.byteLength;
-    this.dataStart = FIXED_SIZE + 8 * (voters.length + learners.length) + 8;
-    const buf = Buffer.allocUnsafe(this.dataStart + dataLength);
-    MAGIC.copy(buf, 0);
-    writeUint64(buf, meta.index, 12);
-    writeUint64(buf, meta.term, 20);
-    buf.writeUInt32LE(voters.length, 28);
-    buf.writeUInt32LE(learners.length, 32);
+    const head = Buffer.alloc(FIXED_SIZE + 8 * (voters.length + learners.length) + 8);
+    MAGIC.copy(head, 0);
+    writeUint64(head, meta.index, 12);
+    writeUint64(head, meta.term, 20);
+    head.writeUInt32LE(voters.length, 28);
+    head.writeUInt32LE(learners.length, 32);
     let at = FIXED_SIZE;
     for (const id of [...voters, ...learners]) {
-      buf.writeBigUInt64LE(id, at);
+      head.writeBigUInt64LE(id, at);
       at += 8;
     }
-    writeUint64(buf, dataLength, at);
-    this.file = buf;
+    writeUint64(head, dataLength, at);
+    this.head = head;
     this.parts = parts;
-    this.at = this.dataStart;
+    this.dataLength = dataLength;
+    this.crc = updateCrc(0, head.subarray(CRC_START));
   }
 
-  /** The data section of the file (a view, not a copy). */
-  get data(): Uint8Array {
-    return this.file.subarray(this.dataStart);
-  }
-
-  /** Copies and checksums up to `budget` more bytes; true once the file is complete. */
+  /** Checksums up to `budget` more bytes; true once the file is complete. */
   step(budget: number): boolean {
     if (this.finished) return true;
     let left = budget;
-    while (left > 0 && this.part < this.parts.length) {
+    while (this.part < this.parts.length) {
       const p = this.parts[this.part]!;
-      const n = Math.min(left, p.byteLength - this.partOffset);
-      this.file.set(n === p.byteLength ? p : p.subarray(this.partOffset, this.partOffset + n), this.at);
-      this.at += n;
-      this.partOffset += n;
-      left -= n;
-      if (this.partOffset === p.byteLength) {
-        this.part++;
-        this.partOffset = 0;
+      let crc = this.partAt === 0 && this.remember ? knownCrcs.get(p) : undefined;
+      if (crc === undefined) {
+        if (left <= 0) return false;
+        const end = Math.min(p.byteLength, this.partAt + left);
+        this.partCrc = updateCrc(this.partCrc, p.subarray(this.partAt, end));
+        left -= end - this.partAt;
+        this.partAt = end;
+        if (end < p.byteLength) return false;
+        crc = this.partCrc;
+        if (this.remember) knownCrcs.set(p, crc);
       }
+      this.crc = combineCrc(this.crc, crc, p.byteLength);
+      this.part++;
+      this.partAt = 0;
+      this.partCrc = 0;
     }
-    if (this.part < this.parts.length) return false;
-    if (left > 0 && this.crcAt < this.file.length) {
-      const end = Math.min(this.file.length, this.crcAt + left);
-      this.crc = updateCrc(this.crc, this.file.subarray(this.crcAt, end));
-      left -= end - this.crcAt;
-      this.crcAt = end;
-    }
-    if (this.crcAt < this.file.length) return false;
-    this.file.writeUInt32LE(this.crc, 8);
+    this.head.writeUInt32LE(this.crc, 8);
     this.finished = true;
     return true;
+  }
+
+  /** The file as consecutive parts: its head, then the data parts. Complete once `step` returned true. */
+  fileParts(): readonly Uint8Array[] {
+    this.mustBeFinished();
+    return [this.head, ...this.parts];
+  }
+
+  /** The data section in one buffer, copied together on first use (a follower's catch-up needs it). */
+  get data(): Uint8Array {
+    this.mustBeFinished();
+    if (this.dataBytes === null) this.dataBytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.dataLength);
+    return this.dataBytes;
+  }
+
+  /** The whole file in one buffer (copied together on first use). */
+  get file(): Buffer {
+    this.mustBeFinished();
+    if (this.fileBytes === null) this.fileBytes = Buffer.concat([this.head, ...this.parts], this.head.length + this.dataLength);
+    return this.fileBytes;
+  }
+
+  private mustBeFinished(): void {
+    if (!this.finished) throw new Error('snapshot file not finished');
   }
 }
 

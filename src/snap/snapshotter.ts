@@ -48,8 +48,9 @@ export class Snapshotter {
     return this.saveFile(snapshot.term, snapshot.index, bytes);
   }
 
-  /** Writes a snapshot already encoded (by `SnapshotFileBuilder`) for `term` and `index`. */
-  async saveFile(term: number, index: number, bytes: Uint8Array): Promise<string> {
+  /** Writes a snapshot already encoded (by `SnapshotFileBuilder`, whole or as its parts) for `term` and `index`. */
+  async saveFile(term: number, index: number, file: Uint8Array | readonly Uint8Array[]): Promise<string> {
+    const parts = file instanceof Uint8Array ? [file] : file;
     this.io.makeDir(this.dir);
     const name = formatSnapshotName(term, index);
     const tmp = path.join(this.dir, name + TMP_SUFFIX);
@@ -58,8 +59,10 @@ export class Snapshotter {
     try {
       // Synced a slice at a time: the log's own fsyncs must not wait for the disk to take megabytes
       // of snapshot that piled up in the page cache (on ext4 they did, for tens of milliseconds).
-      for (let at = 0; at < bytes.byteLength || at === 0; at += SYNC_SLICE_BYTES) {
-        await this.io.writeAtAsync(fd, bytes.subarray(at, at + SYNC_SLICE_BYTES), at);
+      let at = 0;
+      for (const slice of slices(parts, SYNC_SLICE_BYTES)) {
+        await this.io.writevAtAsync(fd, slice.parts, at);
+        at += slice.bytes;
         await this.io.syncDataAsync(fd);
       }
     } finally {
@@ -127,4 +130,26 @@ export class Snapshotter {
       // Still skipped this time; it will be reported again next time.
     }
   }
+}
+
+/** The parts cut into runs of at most `max` bytes (a part larger than that is cut across runs); at least one run. */
+function slices(parts: readonly Uint8Array[], max: number): { parts: Uint8Array[]; bytes: number }[] {
+  const out: { parts: Uint8Array[]; bytes: number }[] = [];
+  let run: Uint8Array[] = [];
+  let bytes = 0;
+  for (const p of parts) {
+    for (let at = 0; at < p.byteLength;) {
+      const take = Math.min(p.byteLength - at, max - bytes);
+      run.push(at === 0 && take === p.byteLength ? p : p.subarray(at, at + take));
+      bytes += take;
+      at += take;
+      if (bytes === max) {
+        out.push({ parts: run, bytes });
+        run = [];
+        bytes = 0;
+      }
+    }
+  }
+  if (bytes > 0 || out.length === 0) out.push({ parts: run, bytes });
+  return out;
 }

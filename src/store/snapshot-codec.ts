@@ -37,6 +37,10 @@ class NumberList {
     this.data = new Float64Array(Math.max(6 * 1024, capacity));
   }
 
+  clear(): void {
+    this.length = 0;
+  }
+
   /** Appends rows taken from an earlier save. */
   pushRows(rows: Float64Array): void {
     if (this.length + rows.length > this.data.length) {
@@ -98,6 +102,8 @@ interface Chunk {
   readonly values: readonly string[];
   /** FIELDS numbers per node, as written. */
   readonly rows: Float64Array;
+  /** The same numbers as the bytes of the file (little-endian). */
+  readonly rowBytes: Uint8Array;
   /** UTF-8 of the nodes' names and values. */
   readonly text: Buffer;
 }
@@ -111,14 +117,18 @@ export type SnapshotChunks = ReadonlyMap<StoreNode, Chunk>;
  * between slices: the image source answers for every node as it was when the save began.
  */
 export class SnapshotWriter {
-  private readonly numbers: NumberList;
+  /** Rows of the open chunk (the one being encoded). */
+  private readonly numbers = new NumberList(FIELDS * CHUNK_MAX_NODES);
   /** Text of the open chunk, not yet encoded. */
   private readonly text: string[] = [];
   private textUnits = 0;
-  /** Nodes and values of the open chunk (the one being encoded), and where its rows start. */
+  /** Nodes and values of the open chunk. */
   private openNodes: StoreNode[] = [];
   private openValues: string[] = [];
-  private openRowStart = 0;
+  /** Nodes in finished chunks. */
+  private finishedNodes = 0;
+  /** The number section and the text section, chunk by chunk, in file order. */
+  private readonly rowParts: Uint8Array[] = [];
   /** A chunk of the previous save being checked against the tree, and how far it matched. */
   private matching: Chunk | null = null;
   private matched = 0;
@@ -133,22 +143,19 @@ export class SnapshotWriter {
   private output: Uint8Array | null = null;
 
   /**
-   * `expectedNodes` sizes the number table up front (growing a large one costs copies); `previous`
-   * holds the chunks of the last finished save of the same tree, reused where they still match.
+   * `previous` holds the chunks of the last finished save of the same tree, reused where they still
+   * match.
    */
   constructor(
     private readonly root: StoreNode,
     private readonly index: number,
     private readonly source: NodeImageSource,
-    expectedNodes = 0,
     private readonly previous: SnapshotChunks | null = null,
-  ) {
-    this.numbers = new NumberList(FIELDS * Math.ceil(expectedNodes));
-  }
+  ) {}
 
   /** Nodes encoded so far. */
   get nodeCount(): number {
-    return this.numbers.length / FIELDS;
+    return this.finishedNodes + this.openNodes.length;
   }
 
   /** Encodes up to `budget` more nodes; true once the whole tree is encoded. */
@@ -189,7 +196,10 @@ export class SnapshotWriter {
     return this.output;
   }
 
-  /** The encoded snapshot as consecutive parts (no copy into one buffer); only after `step` returned true. */
+  /**
+   * The encoded snapshot as consecutive parts (no copy into one buffer); only after `step` returned
+   * true. Parts taken over from the previous save are the same objects as in its parts.
+   */
   parts(): readonly Uint8Array[] {
     if (this.partsOut === null) throw new Error('snapshot not finished');
     return this.partsOut;
@@ -249,9 +259,9 @@ export class SnapshotWriter {
   /** A chunk of the previous save matched to its end: its rows and text are taken as they are. */
   private reuse(chunk: Chunk): void {
     this.matching = null;
-    this.numbers.pushRows(chunk.rows);
-    this.openRowStart = this.numbers.length;
+    this.finishedNodes += chunk.nodes.length;
     this.chunksOut.set(chunk.nodes[0]!, chunk);
+    this.rowParts.push(chunk.rowBytes);
     this.pieces.push(chunk.text);
     this.piecesBytes += chunk.text.length;
   }
@@ -280,18 +290,16 @@ export class SnapshotWriter {
   private closeChunk(): void {
     if (this.openNodes.length === 0) return;
     const text = Buffer.from(this.text.join(''), 'utf8');
-    const chunk: Chunk = {
-      nodes: this.openNodes,
-      values: this.openValues,
-      rows: this.numbers.data.slice(this.openRowStart, this.numbers.length),
-      text,
-    };
+    const rows = this.numbers.data.slice(0, this.numbers.length);
+    const chunk: Chunk = { nodes: this.openNodes, values: this.openValues, rows, rowBytes: littleEndianBytes(rows), text };
     this.chunksOut.set(chunk.nodes[0]!, chunk);
+    this.rowParts.push(chunk.rowBytes);
     this.pieces.push(text);
     this.piecesBytes += text.length;
+    this.finishedNodes += this.openNodes.length;
     this.openNodes = [];
     this.openValues = [];
-    this.openRowStart = this.numbers.length;
+    this.numbers.clear();
     this.text.length = 0;
     this.textUnits = 0;
   }
@@ -299,24 +307,24 @@ export class SnapshotWriter {
   private assemble(): Uint8Array[] {
     this.unmatch();
     this.closeChunk();
-    const numbers = this.numbers;
     const header = new Uint8Array(HEADER_BYTES);
     const view = new DataView(header.buffer);
     view.setUint32(0, MAGIC, true);
     view.setUint32(4, VERSION, true);
     view.setFloat64(8, this.index, true);
-    view.setFloat64(16, numbers.length / FIELDS, true);
+    view.setFloat64(16, this.finishedNodes, true);
     view.setFloat64(24, this.piecesBytes, true);
-    let numberBytes: Uint8Array;
-    if (isLittleEndian()) {
-      numberBytes = new Uint8Array(numbers.data.buffer, 0, numbers.length * 8);
-    } else {
-      numberBytes = new Uint8Array(numbers.length * 8);
-      const nv = new DataView(numberBytes.buffer);
-      for (let i = 0; i < numbers.length; i++) nv.setFloat64(i * 8, numbers.data[i]!, true);
-    }
-    return [header, numberBytes, ...this.pieces];
+    return [header, ...this.rowParts, ...this.pieces];
   }
+}
+
+/** The file's bytes of a row table: the table's own memory where the machine is little-endian. */
+function littleEndianBytes(rows: Float64Array): Uint8Array {
+  if (isLittleEndian()) return new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
+  const out = new Uint8Array(rows.byteLength);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < rows.length; i++) view.setFloat64(i * 8, rows[i]!, true);
+  return out;
 }
 
 function concatParts(parts: readonly Uint8Array[]): Uint8Array {

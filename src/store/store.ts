@@ -53,8 +53,6 @@ export class Store {
   private saveEpoch = 0;
   /** The save in progress, which needs the earlier image of every node changed before it got there. */
   private saving: SaveInProgress | null = null;
-  /** Nodes in the last finished save. */
-  private lastSaveNodes = 0;
   /** The chunks of the last finished save, which the next one reuses where nothing changed. */
   private lastSaveChunks: SnapshotChunks | null = null;
 
@@ -573,14 +571,12 @@ export class Store {
     const epoch = ++this.saveEpoch;
     const saving = new SaveInProgress(epoch);
     this.saving = saving;
-    // Sized for the previous save's node count and some growth.
-    const writer = new SnapshotWriter(this.root, this.currentIndex, saving, this.lastSaveNodes * 1.25, this.lastSaveChunks);
+    const writer = new SnapshotWriter(this.root, this.currentIndex, saving, this.lastSaveChunks);
     return {
       step: (budget: number): boolean => {
         if (saving.abandoned) throw new Error('store save abandoned by a newer one');
         const done = writer.step(budget);
         if (done) {
-          this.lastSaveNodes = writer.nodeCount;
           this.lastSaveChunks = writer.chunks();
           if (this.saving === saving) this.saving = null;
         }

@@ -61,3 +61,15 @@ test('snapshots: create, compact, apply, and refuse older ones', () => {
   assert.deepEqual(other.initialState().confState, { voters: [1n, 2n] });
   assert.throws(() => other.applySnapshot(snap), SnapshotOutOfDateError);
 });
+
+test('a snapshot whose data is given as a function builds it once, when first read', () => {
+  const s = storageWith([1, 1], [2, 2], [3, 3]);
+  let calls = 0;
+  s.createSnapshot(3, { voters: [1n] }, () => { calls++; return new Uint8Array([4, 2]); });
+  assert.equal(calls, 0);
+  assert.equal(s.snapshot().metadata.index, 3);
+  assert.equal(calls, 0, 'reading the metadata does not build the data');
+  assert.deepEqual([...s.snapshot().data], [4, 2]);
+  assert.deepEqual([...s.snapshot().data], [4, 2]);
+  assert.equal(calls, 1);
+});
