@@ -69,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
     stopping = true;
     standby?.stop();
     removalLoop?.stop();
+    // While the listeners still serve the peers: a leader hands over before it goes.
+    if (code === 0) await server?.transferLeadershipForStop().catch(() => null);
     await Promise.all(listeners.map(closeListener));
     await server?.stop();
     process.exit(code);

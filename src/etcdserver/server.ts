@@ -238,6 +238,10 @@ export class EtcdServer implements ServerFace {
 
   private snapshotReports: [bigint, boolean][] = [];
   private peersDown: bigint[] = [];
+  /** A member to hand leadership to at the next pump (see `transferLeadershipForStop`). */
+  private transferTo: bigint | null = null;
+  /** Called whenever the leader this member knows of changes. */
+  private leaderWatchers: (() => void)[] = [];
 
   /** Opens (or creates) the data dir, replays it, and starts the Raft loop. */
   static async start(config: ServerConfig, options: ServerOptions): Promise<EtcdServer> {
@@ -366,6 +370,10 @@ export class EtcdServer implements ServerFace {
       }
       this.peersDown = [];
     }
+    if (this.transferTo !== null) {
+      node.transferLeadership(this.transferTo);
+      this.transferTo = null;
+    }
     if (this.snapshotReports.length > 0) {
       for (const [peer, ok] of this.snapshotReports) node.reportSnapshot(peer, ok);
       this.snapshotReports = [];
@@ -439,7 +447,55 @@ export class EtcdServer implements ServerFace {
       else this.log.info('raft', `raft.node: ${this.memberId} elected leader ${idToHex(lead)} at term ${term}`);
       this.knownLeader = lead;
       if (lead !== 0n) this.leaderKnownSince = now;
+      for (const w of this.leaderWatchers.splice(0)) w();
     }
+  }
+
+  /**
+   * Before a graceful stop (SIGTERM, SIGINT), a leader hands leadership to the voting member whose
+   * log is furthest along, as etcd does, so the cluster goes on at once instead of waiting out an
+   * election timeout (or, from a member that cannot be reached, a whole one). Resolves with the new
+   * leader, or null when this member does not lead, leads alone, or no other member took over
+   * within `timeoutMs` (the stop goes on regardless).
+   */
+  async transferLeadershipForStop(timeoutMs = this.config.electionMs): Promise<bigint | null> {
+    const raft = this.node.raft;
+    if (this.stopped || raft.state !== StateType.Leader) return null;
+    // Members heard from since the last quorum check first, then the longest log.
+    let transferee = 0n;
+    let active = -1;
+    let match = -1;
+    for (const id of this.confState.voters) {
+      const pr = raft.trk.progress.get(id);
+      if (id === this.id || pr === undefined) continue;
+      const a = pr.recentActive ? 1 : 0;
+      if (a > active || (a === active && pr.match > match)) {
+        active = a;
+        match = pr.match;
+        transferee = id;
+      }
+    }
+    if (transferee === 0n) return null;
+    this.log.info('etcdserver', `${this.memberId} is stopping: handing leadership to ${idToHex(transferee)}`);
+    const moved = new Promise<bigint | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), timeoutMs);
+      const check = (): void => {
+        const lead = this.node.raft.lead;
+        if (lead !== 0n && lead !== this.id) {
+          clearTimeout(timer);
+          resolve(lead);
+        } else {
+          this.leaderWatchers.push(check);
+        }
+      };
+      this.leaderWatchers.push(check);
+    });
+    this.transferTo = transferee;
+    this.schedulePump();
+    const lead = await moved;
+    if (lead === null) this.log.warn('etcdserver', `${this.memberId} is stopping: leadership did not move within ${timeoutMs} ms`);
+    else this.log.info('etcdserver', `${this.memberId} is stopping: ${idToHex(lead)} leads now`);
+    return lead;
   }
 
   /**

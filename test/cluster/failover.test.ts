@@ -105,3 +105,26 @@ test('a leader whose process dies is replaced without waiting out the election t
     await cluster.stop();
   }
 });
+
+test('a leader stopped with SIGTERM hands leadership over first, so writes go on without an election', { timeout: 90_000 }, async (t) => {
+  // etcd hands leadership to a follower before a graceful stop. The election timeout is long (5 s)
+  // and the peers talk through the fault proxies, which accept the connections a stopped member's
+  // port would refuse: only the hand-over gives the cluster a leader within the bound.
+  const electionMs = 5000;
+  const cluster = await Cluster.start({ impl: clusterImpl, size: 3, heartbeatMs: 50, electionMs });
+  try {
+    const oldLeader = await cluster.leader(2 * electionMs + 5000);
+    const survivor = cluster.members.find((_, i) => i !== oldLeader)!;
+    assert.equal((await putKey(cluster.members[oldLeader]!.clientURL, '/handover/before', 'x')).status, 201);
+    const stoppingAt = Date.now();
+    await cluster.terminate(oldLeader);
+    const boundMs = electionMs - 1000;
+    const first = await firstAcknowledged([survivor.clientURL], '/handover/after', boundMs);
+    assert.ok(first !== null, `no write was acknowledged within ${boundMs} ms of stopping the leader`);
+    t.diagnostic(`write ${first.attempt} acknowledged ${first.at - stoppingAt} ms after SIGTERM to the leader (election timeout ${electionMs} ms)`);
+    const newLeader = await cluster.leader(2000, oldLeader);
+    assert.equal(await readKey(cluster.members[newLeader]!.clientURL, '/handover/before', true), 'x');
+  } finally {
+    await cluster.stop();
+  }
+});

@@ -452,6 +452,17 @@ export class Cluster {
     m.paused = false;
   }
 
+  /** SIGTERM, a graceful stop; SIGKILL if the member has not exited within `timeoutMs`. Keeps the data dir. */
+  async terminate(i: number, timeoutMs = 15_000): Promise<void> {
+    const child = this.members[i]!.child;
+    if (!child) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited(child);
+    clearTimeout(timer);
+    await this.kill9(i);
+  }
+
   /** Starts member i again on its data dir (kills it first if running); waits until it serves. */
   async restart(i: number, timeoutMs = 20_000): Promise<void> {
     const m = this.members[i]!;

@@ -185,3 +185,34 @@ test('3 members: without a quorum a write times out as etcd answers it (error 30
     await c.stop();
   }
 });
+
+test('3 members: before a graceful stop the leader hands leadership to a follower; others and a lone member have none to hand', { timeout: 30_000 }, async () => {
+  const c = await InProcessCluster.start({ size: 3 });
+  try {
+    const old = await c.leader();
+    await put(old.server!, '/before', 'x');
+    await c.converged();
+    const [follower] = c.followers(old);
+    assert.equal(await follower!.server!.transferLeadershipForStop(), null, 'a follower has nothing to hand over');
+    const termBefore = old.server!.raftTerm();
+    const to = await old.server!.transferLeadershipForStop();
+    assert.notEqual(to, null);
+    const next = await c.leader(5000);
+    assert.notEqual(next, old);
+    assert.equal(c.idOf(next), to);
+    assert.equal(next.server!.raftTerm(), termBefore + 1, 'one election, at once');
+    await c.stopMember(old);
+    const e = await put(next.server!, '/after', 'y');
+    assert.equal(e.node.modifiedIndex, 2);
+  } finally {
+    await c.stop();
+  }
+  const single = await InProcessCluster.start({ size: 1 });
+  try {
+    const only = await single.leader();
+    assert.equal(await only.server!.transferLeadershipForStop(), null);
+    assert.equal(only.server!.isLeader(), true);
+  } finally {
+    await single.stop();
+  }
+});
