@@ -69,7 +69,7 @@ export class Snapshotter {
       this.io.close(fd);
     }
     this.io.rename(tmp, path.join(this.dir, name));
-    this.io.syncDir(this.dir);
+    await this.io.syncDirAsync(this.dir);
     return name;
   }
 
@@ -118,7 +118,7 @@ export class Snapshotter {
       ...this.io.list(this.dir).filter((name) => name.endsWith(TMP_SUFFIX)),
     ];
     for (const name of doomed) await this.io.unlinkAsync(path.join(this.dir, name));
-    if (doomed.length > 0) this.io.syncDir(this.dir);
+    if (doomed.length > 0) await this.io.syncDirAsync(this.dir);
     return doomed;
   }
 

@@ -25,6 +25,8 @@ export interface FileIo {
   syncDataAsync(fd: number): Promise<void>;
   /** fsyncs a directory, making file creations, renames and removals in it durable. */
   syncDir(dir: string): void;
+  /** The same on the libuv threadpool: a directory fsync waits for a journal commit, often milliseconds. */
+  syncDirAsync(dir: string): Promise<void>;
   rename(from: string, to: string): void;
   unlink(file: string): void;
   /** unlink on the libuv threadpool: freeing a large file's blocks takes milliseconds. */
@@ -94,6 +96,14 @@ export const nodeFileIo: FileIo = {
       fs.closeSync(fd);
     }
   },
+  async syncDirAsync(dir) {
+    const handle = await fs.promises.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (file) => fs.unlinkSync(file),
   unlinkAsync: (file) => fs.promises.unlink(file),
@@ -139,7 +149,12 @@ export function rememberingReads(io: FileIo): { io: FileIo; forget(): void } {
  * process crash loses nothing), but a machine crash can lose or tear what was acknowledged.
  */
 export function withoutSync(io: FileIo): FileIo {
-  return overriding(io, { syncData: () => undefined, syncDir: () => undefined, syncDataAsync: () => Promise.resolve() });
+  return overriding(io, {
+    syncData: () => undefined,
+    syncDir: () => undefined,
+    syncDataAsync: () => Promise.resolve(),
+    syncDirAsync: () => Promise.resolve(),
+  });
 }
 
 /** The directory holding `file`, for syncDir after creating or renaming it. */

@@ -327,7 +327,7 @@ export class Wal {
     if (keepFrom <= 0) return [];
     const released = this.segments.splice(0, keepFrom);
     for (const segment of released) await this.io.unlinkAsync(path.join(this.dir, segment.name));
-    this.io.syncDir(this.dir);
+    await this.io.syncDirAsync(this.dir);
     return released.map((s) => s.name);
   }
 
@@ -456,7 +456,7 @@ export class Wal {
       this.io.close(prepared.fd);
       throw err;
     }
-    this.io.syncDir(this.dir);
+    await this.io.syncDirAsync(this.dir);
     this.io.close(this.fd);
     this.fd = prepared.fd;
     this.offset = head.length;

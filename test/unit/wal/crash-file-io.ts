@@ -93,6 +93,9 @@ export class CrashFileIo implements FileIo {
     this.dirSyncs++;
     this.dirChanges.delete(path.resolve(dir));
   }
+  async syncDirAsync(dir: string): Promise<void> {
+    this.syncDir(dir);
+  }
   rename(from: string, to: string): void {
     this.step();
     this.real.rename(from, to);
