@@ -45,12 +45,11 @@ export class Snapshotter {
   async save(snapshot: SnapshotToSave): Promise<string> {
     const confState = { voters: snapshot.confState?.voters ?? [], learners: snapshot.confState?.learners ?? [] };
     const bytes = encodeSnapshot({ index: snapshot.index, term: snapshot.term, confState, data: snapshot.data });
-    return this.saveFile(snapshot.term, snapshot.index, bytes);
+    return this.saveFile(snapshot.term, snapshot.index, [bytes]);
   }
 
-  /** Writes a snapshot already encoded (by `SnapshotFileBuilder`, whole or as its parts) for `term` and `index`. */
-  async saveFile(term: number, index: number, file: Uint8Array | readonly Uint8Array[]): Promise<string> {
-    const parts = file instanceof Uint8Array ? [file] : file;
+  /** Writes a snapshot already encoded (the parts of a `SnapshotFileBuilder` file, in order) for `term` and `index`. */
+  async saveFile(term: number, index: number, parts: readonly Uint8Array[]): Promise<string> {
     this.io.makeDir(this.dir);
     const name = formatSnapshotName(term, index);
     const tmp = path.join(this.dir, name + TMP_SUFFIX);

@@ -38,18 +38,6 @@ export interface FileIo {
   isDirectory(file: string): boolean;
 }
 
-async function writeFully(fd: number, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.byteLength) {
-    const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) => {
-      fs.write(fd, data, done, data.byteLength - done, position + done, (err, bytesWritten) =>
-        err ? reject(err) : resolve({ bytesWritten }),
-      );
-    });
-    done += bytesWritten;
-  }
-}
-
 async function writevFully(fd: number, parts: readonly Uint8Array[], position: number): Promise<void> {
   let left = parts.filter((p) => p.byteLength > 0);
   let at = position;
@@ -83,7 +71,7 @@ export const nodeFileIo: FileIo = {
     let done = 0;
     while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done, position + done);
   },
-  writeAtAsync: writeFully,
+  writeAtAsync: (fd, data, position) => writevFully(fd, [data], position),
   writevAtAsync: writevFully,
   syncData: (fd) => fs.fdatasyncSync(fd),
   syncDataAsync: (fd) =>
