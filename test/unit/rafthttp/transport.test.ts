@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { MessageType, newMessage, type Message } from '../../../src/raft/messages.js';
 import { idToHex } from '../../../src/rafthttp/peer-headers.js';
 import { sampleMessages } from './sample-messages.js';
-import { connectAll, retryUntil, startMembers } from './transport-harness.js';
+import { connectAll, retryUntil, startMembers, type TestMember } from './transport-harness.js';
 
 const A = 0x8e9e05c52164694dn;
 const B = 0x91bc3c398fb3c146n;
@@ -23,6 +23,14 @@ function plain(m: Message): unknown {
 
 function app(from: bigint, to: bigint, index: number, data = new Uint8Array([index & 0xff])): Message {
   return newMessage({ type: MessageType.App, from, to, term: 1, index, entries: [{ term: 1, index: index + 1, type: 0, data }] });
+}
+
+/** Makes the two members peers and waits until a first append from A reached B. */
+async function connectedPair(members: TestMember[]): Promise<void> {
+  const [a, b] = members;
+  connectAll(members);
+  a!.transport.send([app(A, B, 1)]);
+  await b!.waitFor(() => b!.received.length === 1, 'first message');
 }
 
 function rawPost(url: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -189,9 +197,7 @@ test('a peer that goes down is reported unreachable, and reached again when it c
   const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
   const [a, b] = members;
   try {
-    connectAll(members);
-    a.transport.send([app(A, B, 1)]);
-    await b.waitFor(() => b.received.length === 1, 'first message');
+    await connectedPair(members);
     await b.goDown();
     await retryUntil(() => a.transport.send([app(A, B, 2)]), () => a.unreachable.includes(B), 'B unreachable at A');
     assert.equal(a.transport.isConnected(B), false);
@@ -209,9 +215,7 @@ test('a peer whose port stops listening is reported down once per outage', async
   const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
   const [a, b] = members;
   try {
-    connectAll(members);
-    a.transport.send([app(A, B, 1)]);
-    await b.waitFor(() => b.received.length === 1, 'first message');
+    await connectedPair(members);
     assert.deepEqual(a.down, []);
     await b.goDown();
     await a.waitFor(() => a.down.length === 1, 'B reported down at A');
@@ -407,9 +411,7 @@ test('a peer whose URLs change is dialled at its new URL', async () => {
   const second = http.createServer((req, res) => { if (!b.transport.handle(req, res)) { res.writeHead(404); res.end(); } });
   second.requestTimeout = 0;
   try {
-    connectAll(members);
-    a.transport.send([app(A, B, 1)]);
-    await b.waitFor(() => b.received.length === 1, 'first message');
+    await connectedPair(members);
     await new Promise<void>((resolve) => second.listen(0, '127.0.0.1', resolve));
     const moved = `http://127.0.0.1:${(second.address() as import('node:net').AddressInfo).port}`;
     await b.goDown();
