@@ -161,7 +161,6 @@ export class EtcdServer implements ServerFace {
   private pumpScheduled = false;
   private readBatch: ReadBatch | null = null;
   private readsInFlight: ReadBatch[] = [];
-  private readCounter = 0n;
   private syncInFlight = false;
   private snapshotting = false;
   private readonly electionTick: number;
@@ -750,8 +749,11 @@ export class EtcdServer implements ServerFace {
     if (this.stopped) return Promise.reject(stoppedError());
     return new Promise<void>((resolve, reject) => {
       if (!this.readBatch) {
-        const ctx = Buffer.alloc(8);
-        ctx.writeBigUInt64BE(++this.readCounter);
+        // The leader keys pending reads by context and drops a second one with the same bytes, so
+        // a context must be unique across members and across this member's restarts.
+        const ctx = Buffer.alloc(16);
+        ctx.writeBigUInt64BE(this.id, 0);
+        ctx.writeBigUInt64BE(this.newRequestId(), 8);
         this.readBatch = { ctx, waiters: [], index: null, requestedAt: 0 };
       }
       const batch = this.readBatch;

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { EtcdError } from '../../../src/store/errors.js';
 import { ClientHandler } from '../../../src/api/v2http/client-handler.js';
 import { createHttp1Server, type Http1Handler } from '../../../src/http1/index.js';
+import type { EtcdServer } from '../../../src/etcdserver/server.js';
 import { InProcessCluster, put, waitFor } from './in-process-cluster.js';
 
 function dump(c: InProcessCluster): string[] {
@@ -214,5 +215,30 @@ test('3 members: before a graceful stop the leader hands leadership to a followe
     assert.equal(only.server!.isLeader(), true);
   } finally {
     await single.stop();
+  }
+});
+
+test('3 members: quorum reads asked on every member at once are all answered within a round trip', { timeout: 30_000 }, async () => {
+  // The election timeout is long, so a read the leader drops waits a whole one before it is asked
+  // again; every read here must be answered well before that.
+  const electionMs = 2000;
+  const c = await InProcessCluster.start({ size: 3, electionMs });
+  try {
+    const timed = (s: EtcdServer): Promise<number> => {
+      const t0 = performance.now();
+      return s.readBarrier().then(() => performance.now() - t0);
+    };
+    // Asked before any member knows a leader: answered once one is elected.
+    const early = c.servers.map((s) => s.readBarrier().then(() => performance.now()));
+    await c.leader(10_000);
+    const agreedAt = performance.now();
+    for (const doneAt of await Promise.all(early)) assert.ok(doneAt - agreedAt < electionMs / 4, `a read answered ${(doneAt - agreedAt).toFixed(0)} ms after the leader was known`);
+    // Asked on every member in the same instant, with a leader in place.
+    for (let round = 0; round < 5; round++) {
+      const ms = await Promise.all(c.servers.map(timed));
+      for (const m of ms) assert.ok(m < electionMs / 4, `round ${round}: a read took ${m.toFixed(0)} ms (${ms.map((x) => x.toFixed(0)).join(', ')})`);
+    }
+  } finally {
+    await c.stop();
   }
 });
