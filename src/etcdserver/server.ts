@@ -907,10 +907,12 @@ export class EtcdServer implements ServerFace {
       while (!save.step(SNAPSHOT_SLICE_NODES)) {
         if (!(await this.nextSlice())) return;
       }
+      // Parts of the store that an earlier snapshot file holds are referred to, not written again.
+      const parts = snapshotDataParts(cluster, save.parts(), adminConfig);
       const file = new SnapshotFileBuilder(
         { index, term, confState: toSnapConfState(confState) },
-        snapshotDataParts(cluster, save.parts(), adminConfig),
-        { immutableParts: true },
+        parts,
+        { immutableParts: true, locate: this.snapshotter.planReuse(parts) },
       );
       while (!file.step(SNAPSHOT_SLICE_BYTES)) {
         if (!(await this.nextSlice())) return;
@@ -918,7 +920,7 @@ export class EtcdServer implements ServerFace {
       // A snapshot received from the leader meanwhile may already cover this index.
       if (this.storage.snapshot().metadata.index >= index) return;
       this.storage.createSnapshot(index, confState, () => file.data);
-      await this.snapshotter.saveFile(term, index, file.fileParts());
+      await this.snapshotter.saveBuilt(term, index, file);
       await this.wal.saveSnapshot({ index, term });
       this.snapshotIndex = index;
       const compactTo = index - (this.options.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { nodeFileIo, type FileIo } from '../wal/file-io.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot-codec.js';
+import { decodeSnapshot, encodeSnapshot, readSharedLayout, type PartLocation, type SnapshotFileBuilder } from './snapshot-codec.js';
 import { formatSnapshotName, parseSnapshotName, snapshotNamesNewestFirst } from './snapshot-name.js';
 import type { Snapshot, SnapshotToSave } from './snapshot.js';
 
@@ -26,13 +26,27 @@ const TMP_SUFFIX = '.tmp';
 /** A snapshot file is written and synced this many bytes at a time. */
 const SYNC_SLICE_BYTES = 2 * 1024 * 1024;
 const BROKEN_SUFFIX = '.broken';
+/** A new snapshot refers to at most this many earlier files... */
+const MAX_REFERENCED_FILES = 16;
+/** ...each of which must still hold at least this share of its parts' bytes in use. */
+const MIN_LIVE_SHARE = 0.5;
 
 /**
  * Stores snapshots of the state machine as one file each, written atomically: a temporary file is
  * written and fsynced, renamed to `%016x-%016x.snap` (term, index), and the directory is fsynced.
+ *
+ * A snapshot built from parts that never change (`saveBuilt`) may refer to earlier files for the
+ * parts they already hold, so a large store that changed in a few places is not written out whole
+ * every time. An earlier file is kept as long as a kept snapshot refers to it.
  */
 export class Snapshotter {
   private readonly io: FileIo;
+  /** Where parts saved by this snapshotter are written in full. */
+  private readonly placed = new WeakMap<Uint8Array, PartLocation>();
+  /** Bytes of parts held in full by each file this snapshotter saved and has not deleted. */
+  private readonly ownBytes = new Map<string, number>();
+  /** The files each snapshot file refers to, as far as known. */
+  private readonly references = new Map<string, readonly string[]>();
 
   constructor(
     readonly dir: string,
@@ -73,6 +87,44 @@ export class Snapshotter {
   }
 
   /**
+   * Where the parts of a new snapshot are already written, for `SnapshotFileBuilder`'s `locate`.
+   * Only files that still hold at least half their bytes in use are referred to (a file with little
+   * left in use has its parts written again, and can then go), and at most a few of them, those
+   * with the most in use.
+   */
+  planReuse(parts: readonly Uint8Array[]): (part: Uint8Array) => PartLocation | undefined {
+    const inUse = new Map<string, number>();
+    for (const p of parts) {
+      const at = this.placed.get(p);
+      if (at !== undefined && this.ownBytes.has(at.file)) inUse.set(at.file, (inUse.get(at.file) ?? 0) + at.length);
+    }
+    const chosen = new Set(
+      [...inUse]
+        .filter(([file, bytes]) => bytes >= MIN_LIVE_SHARE * this.ownBytes.get(file)!)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, MAX_REFERENCED_FILES)
+        .map(([file]) => file),
+    );
+    return (part) => {
+      const at = this.placed.get(part);
+      return at !== undefined && chosen.has(at.file) ? at : undefined;
+    };
+  }
+
+  /** Writes a snapshot built by `builder` (finished), and remembers where its parts are. */
+  async saveBuilt(term: number, index: number, builder: SnapshotFileBuilder): Promise<string> {
+    const name = await this.saveFile(term, index, builder.fileParts());
+    let bytes = 0;
+    for (const [part, at] of builder.ownLocations(name)) {
+      this.placed.set(part, at);
+      bytes += at.length;
+    }
+    this.ownBytes.set(name, bytes);
+    this.references.set(name, builder.referencedFiles());
+    return name;
+  }
+
+  /**
    * Loads the newest snapshot that decodes cleanly (and that `accept`, if given, agrees to, e.g. one
    * the write-ahead log has a marker for). Damaged files on the way are renamed to `.broken` and
    * reported in `broken`; the search falls back to older ones.
@@ -85,7 +137,7 @@ export class Snapshotter {
       const file = path.join(this.dir, name);
       let decoded: Snapshot | string;
       try {
-        decoded = decodeSnapshot(this.io.readWhole(file));
+        decoded = decodeSnapshot(this.io.readWhole(file), (other) => this.io.readWhole(path.join(this.dir, other)));
       } catch (err) {
         decoded = `unreadable: ${err instanceof Error ? err.message : String(err)}`;
       }
@@ -108,17 +160,54 @@ export class Snapshotter {
     return snapshotNamesNewestFirst(this.io.list(this.dir));
   }
 
-  /** Deletes all but the newest `keep` snapshots, and leftover temporary files. Returns what was deleted. */
+  /**
+   * Deletes all but the newest `keep` snapshots (and the files they refer to), and leftover
+   * temporary files. Returns what was deleted.
+   */
   async purge(keep = 5): Promise<string[]> {
     if (!Number.isSafeInteger(keep) || keep < 1) throw new RangeError(`keep ${keep} must be at least 1`);
     if (!this.io.isDirectory(this.dir)) return [];
+    const files = this.snapshotFiles();
+    const needed = new Set(files.slice(0, keep));
+    for (const name of files.slice(0, keep)) for (const other of this.referencesOf(name)) needed.add(other);
     const doomed = [
-      ...this.snapshotFiles().slice(keep),
+      ...files.filter((name) => !needed.has(name)),
       ...this.io.list(this.dir).filter((name) => name.endsWith(TMP_SUFFIX)),
     ];
-    for (const name of doomed) await this.io.unlinkAsync(path.join(this.dir, name));
+    for (const name of doomed) {
+      await this.io.unlinkAsync(path.join(this.dir, name));
+      this.ownBytes.delete(name);
+      this.references.delete(name);
+    }
     if (doomed.length > 0) await this.io.syncDirAsync(this.dir);
     return doomed;
+  }
+
+  /**
+   * The files a snapshot file refers to, read from its head when this snapshotter did not write it.
+   * A head that cannot be read refers to nothing: that snapshot cannot be loaded anyway.
+   */
+  private referencesOf(name: string): readonly string[] {
+    let refs = this.references.get(name);
+    if (refs !== undefined) return refs;
+    refs = [];
+    try {
+      const file = path.join(this.dir, name);
+      for (let size = 64 * 1024; ; ) {
+        const head = this.io.readAt(file, 0, size);
+        const layout = readSharedLayout(head);
+        if (typeof layout === 'number' && head.length === size) {
+          size = Math.max(layout, 2 * size);
+          continue;
+        }
+        if (layout !== null && typeof layout === 'object') refs = layout.files;
+        break;
+      }
+    } catch {
+      // Unreadable: nothing is kept for it.
+    }
+    this.references.set(name, refs);
+    return refs;
   }
 
   private setAside(file: string): void {

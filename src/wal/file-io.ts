@@ -13,6 +13,8 @@ export interface FileIo {
   createExclusive(file: string): number;
   close(fd: number): void;
   readWhole(file: string): Buffer;
+  /** Up to `length` bytes of a file from `position` (fewer at its end). */
+  readAt(file: string, position: number, length: number): Buffer;
   /** Writes all of `data` at `position`, blocking the event loop. */
   writeAt(fd: number, data: Uint8Array, position: number): void;
   /** Writes all of `data` at `position` on the libuv threadpool. */
@@ -67,6 +69,17 @@ export const nodeFileIo: FileIo = {
   createExclusive: (file) => fs.openSync(file, 'wx+', 0o600),
   close: (fd) => fs.closeSync(fd),
   readWhole: (file) => fs.readFileSync(file),
+  readAt(file, position, length) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      let done = 0;
+      for (let n = -1; done < length && n !== 0; done += n) n = fs.readSync(fd, buf, done, length - done, position + done);
+      return buf.subarray(0, done);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
   writeAt(fd, data, position) {
     let done = 0;
     while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done, position + done);

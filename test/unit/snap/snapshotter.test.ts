@@ -188,3 +188,102 @@ test('a snapshot saved as parts reads back whole, parts of every size cut across
   const loaded = await new Snapshotter(dir).loadNewest();
   assert.deepEqual(Buffer.from(loaded.snapshot!.data), Buffer.concat(parts));
 });
+
+/** Builds and saves a snapshot of `parts` through `saveBuilt`, letting it refer to earlier files. */
+async function saveShared(snapshotter: Snapshotter, index: number, parts: Buffer[]): Promise<string> {
+  const { SnapshotFileBuilder } = await import('../../../src/snap/snapshot-codec.js');
+  const meta = { index, term: 1, confState: { voters: [1n], learners: [] } };
+  const builder = new SnapshotFileBuilder(meta, parts, { immutableParts: true, locate: snapshotter.planReuse(parts) });
+  while (!builder.step(4096));
+  return snapshotter.saveBuilt(1, index, builder);
+}
+
+function chunk(fill: string, bytes = 10_000): Buffer {
+  return Buffer.from(fill.repeat(bytes / fill.length));
+}
+
+test('a snapshot refers to earlier files for the parts they hold, and loads whole', async () => {
+  const dir = freshSnapDir();
+  const snapshotter = new Snapshotter(dir);
+  const a = chunk('a');
+  const b = chunk('b');
+  const c = chunk('c');
+  const first = await saveShared(snapshotter, 10, [Buffer.from('head 10'), a, b, c]);
+  const d = chunk('d');
+  const second = await saveShared(snapshotter, 20, [Buffer.from('head 20'), a, d, c]);
+  const e = chunk('e');
+  const third = await saveShared(snapshotter, 30, [Buffer.from('head 30'), a, d, c, e]);
+  const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
+  assert.ok(size(first) > 30_000, `the first holds every part: ${size(first)} bytes`);
+  assert.ok(size(second) > 10_000 && size(second) < 10_500, `the second holds only its new part: ${size(second)} bytes`);
+  assert.ok(size(third) > 10_000 && size(third) < 10_500, `the third holds only its new part: ${size(third)} bytes`);
+
+  const loaded = await new Snapshotter(dir).loadNewest();
+  assert.equal(loaded.file, third);
+  assert.deepEqual(Buffer.from(loaded.snapshot!.data), Buffer.concat([Buffer.from('head 30'), a, d, c, e]));
+  const older = await new Snapshotter(dir).loadNewest((m) => m.index === 20);
+  assert.deepEqual(Buffer.from(older.snapshot!.data), Buffer.concat([Buffer.from('head 20'), a, d, c]));
+});
+
+test('a snapshot whose earlier file is damaged or gone is set aside, and an older one is used', async () => {
+  const dir = freshSnapDir();
+  const snapshotter = new Snapshotter(dir);
+  const a = chunk('a');
+  const first = await saveShared(snapshotter, 10, [Buffer.from('h1'), a]);
+  const second = await saveShared(snapshotter, 20, [Buffer.from('h2'), a, chunk('b')]);
+  const third = await saveShared(snapshotter, 30, [Buffer.from('h3'), a, chunk('c')]);
+  // A flipped byte inside the part the later files refer to: the first file is damaged too.
+  const firstPath = path.join(dir, first);
+  const bytes = fs.readFileSync(firstPath);
+  bytes[bytes.length - 100]! ^= 0x01;
+  fs.writeFileSync(firstPath, bytes);
+  const loaded = await new Snapshotter(dir).loadNewest();
+  assert.equal(loaded.snapshot, null);
+  assert.deepEqual(loaded.broken.map((x) => x.file), [third, second, first]);
+  assert.match(loaded.broken[0]!.reason, new RegExp(`part 1 \\(10000 bytes at offset \\d+ of ${first}\\): checksum mismatch`));
+  assert.match(loaded.broken[2]!.reason, /checksum mismatch/);
+
+  // A missing earlier file: the snapshot that needs it is skipped for one that does not.
+  const dir2 = freshSnapDir();
+  const s2 = new Snapshotter(dir2);
+  const base = await saveShared(s2, 10, [Buffer.from('h1'), a]);
+  const delta = await saveShared(s2, 20, [Buffer.from('h2'), a, chunk('b')]);
+  fs.renameSync(path.join(dir2, base), path.join(dir2, 'elsewhere'));
+  const again = await new Snapshotter(dir2).loadNewest();
+  assert.equal(again.snapshot, null);
+  assert.equal(again.broken[0]!.file, delta);
+  assert.match(again.broken[0]!.reason, new RegExp(`part 1 is in ${base}, which cannot be read`));
+});
+
+test('purge keeps every file a kept snapshot refers to, also after a restart', async () => {
+  const dir = freshSnapDir();
+  const snapshotter = new Snapshotter(dir);
+  const a = chunk('a');
+  const base = await saveShared(snapshotter, 10, [Buffer.from('h'), a, chunk('x', 2000)]);
+  for (let i = 2; i <= 6; i++) await saveShared(snapshotter, i * 10, [Buffer.from(`h${i}`), a, chunk(String(i))]);
+  // Every later file refers to the first for `a`: it stays although it is not among the newest 3.
+  assert.deepEqual(await snapshotter.purge(3), [30, 20].map((i) => formatSnapshotName(1, i)));
+  assert.ok(fs.existsSync(path.join(dir, base)));
+  // A new snapshotter (a restart) reads what the kept files refer to from their heads.
+  assert.deepEqual(await new Snapshotter(dir).purge(3), []);
+  assert.deepEqual(await new Snapshotter(dir).purge(1), [50, 40].map((i) => formatSnapshotName(1, i)));
+  assert.deepEqual(new Snapshotter(dir).snapshotFiles(), [formatSnapshotName(1, 60), base]);
+  const loaded = await new Snapshotter(dir).loadNewest();
+  assert.deepEqual(Buffer.from(loaded.snapshot!.data), Buffer.concat([Buffer.from('h6'), a, chunk('6')]));
+});
+
+test('a file with less than half its bytes still in use is not referred to: its parts are written again', async () => {
+  const dir = freshSnapDir();
+  const snapshotter = new Snapshotter(dir);
+  const keep = chunk('k', 4000);
+  const first = await saveShared(snapshotter, 10, [keep, chunk('x', 6000)]);
+  // 4000 of the first file's 10000 bytes are still in use: not enough to refer to it.
+  const y = chunk('y', 6000);
+  const second = await saveShared(snapshotter, 20, [keep, y]);
+  assert.ok(fs.statSync(path.join(dir, second)).size > 10_000);
+  // The second file holds `keep` as well, all of it in use: the third refers to it.
+  const third = await saveShared(snapshotter, 30, [keep, y, chunk('z', 100)]);
+  assert.ok(fs.statSync(path.join(dir, third)).size < 1_000);
+  assert.deepEqual(await snapshotter.purge(2), [first]);
+  assert.deepEqual(Buffer.from((await new Snapshotter(dir).loadNewest()).snapshot!.data), Buffer.concat([keep, y, chunk('z', 100)]));
+});

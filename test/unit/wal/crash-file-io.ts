@@ -55,6 +55,10 @@ export class CrashFileIo implements FileIo {
     this.alive();
     return this.real.readWhole(file);
   }
+  readAt(file: string, position: number, length: number): Buffer {
+    this.alive();
+    return this.real.readAt(file, position, length);
+  }
   writeAt(fd: number, data: Uint8Array, position: number): void {
     this.step();
     this.remember(fd, data.byteLength, position);
