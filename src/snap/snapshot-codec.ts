@@ -90,7 +90,7 @@ export class SnapshotFileBuilder {
   private readonly files: string[] = [];
   private readonly tableAt: number = 0;
   /** The parts written in this file, with their checksums once known. */
-  private readonly ownParts: Uint8Array[];
+  private readonly ownParts: readonly Uint8Array[];
   private readonly ownCrcs: number[] = [];
 
   constructor(meta: Omit<Snapshot, 'data'>, parts: readonly Uint8Array[], options: SnapshotFileBuilderOptions = {}) {
@@ -102,7 +102,7 @@ export class SnapshotFileBuilder {
     for (const p of parts) dataLength += p.byteLength;
     const fixed = FIXED_SIZE + 8 * (voters.length + learners.length) + 8;
     let headSize = fixed;
-    this.ownParts = parts as Uint8Array[];
+    this.ownParts = parts;
     if (options.locate !== undefined) {
       const locate = options.locate;
       this.locations = parts.map((p) => {
