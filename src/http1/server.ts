@@ -81,6 +81,33 @@ function lastChunk(body: string): Buffer {
   return lastChunkBytes;
 }
 
+/** Connections with output pushed in the current task, flushed together once it ends. */
+let toFlush: Connection[] = [];
+
+/**
+ * Output waits for the end of the current task so everything an answer writes goes out in one
+ * socket write. One tick serves every connection that has output: after a commit answers many
+ * clients at once, or an event wakes many long polls, they are written in one pass.
+ */
+function scheduleFlush(conn: Connection): void {
+  toFlush.push(conn);
+  if (toFlush.length === 1) process.nextTick(flushAll);
+}
+
+function flushAll(): void {
+  // A flush never pushes synchronously, but a new list keeps any later push on a tick of its own.
+  const batch = toFlush;
+  toFlush = [];
+  for (const conn of batch) {
+    try {
+      conn.flush();
+    } catch {
+      // One connection's failed write must not keep the others' answers back.
+      conn.destroy();
+    }
+  }
+}
+
 /** The answer to one request. Output is held until every earlier answer on the connection ended. */
 export class Http1Response {
   /** True once the status line and headers were handed to the connection. */
@@ -485,11 +512,12 @@ class Connection {
     if (typeof data !== 'string') this.outHasBuffer = true;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      process.nextTick(() => this.flush());
+      scheduleFlush(this);
     }
   }
 
-  private flush(): void {
+  /** @internal Hands what was pushed to the socket (one write). */
+  flush(): void {
     this.flushScheduled = false;
     const out = this.out;
     if (out.length === 0 || this.gone) return;

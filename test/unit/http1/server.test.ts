@@ -324,6 +324,46 @@ describe('http1 server: streaming answers and disconnects', () => {
     }
   });
 
+  it('writes the answers of many connections ended in one task, round after round, past a connection that went away', async () => {
+    const ends: ((body: string) => void)[] = [];
+    const { server, port } = await start((req, res) => {
+      if (req.url === '/fire') {
+        // Ends every waiting poll and this answer in the same task.
+        for (const end of ends.splice(0)) end(`{"round":${req.body.toString()}}\n`);
+        res.writeHead(200, ['Content-Length', '2']);
+        res.end('ok');
+        return;
+      }
+      res.writeHead(200, ['Content-Type', 'application/json']);
+      res.flushHeaders();
+      ends.push((body) => res.end(body));
+    });
+    const clients = Array.from({ length: 40 }, () => new RawClient(port));
+    const firer = new RawClient(port);
+    try {
+      for (let round = 1; round <= 3; round++) {
+        const live = round === 1 ? clients : clients.slice(1);
+        const marks = live.map((c) => c.data.length);
+        for (const c of live) c.send('GET /watch HTTP/1.1\r\nHost: x\r\n\r\n');
+        await Promise.all(live.map((c, i) => c.until(() => c.data.indexOf('\r\n\r\n', marks[i]) >= 0, `round ${round}'s head`)));
+        const body = `{"round":${round}}\n`;
+        firer.send(`POST /fire HTTP/1.1\r\nHost: x\r\nContent-Length: ${String(round).length}\r\n\r\n${round}`);
+        const want = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+        await Promise.all(live.map((c) => c.until(() => c.data.endsWith(want), `round ${round}'s body`)));
+        await firer.until(() => firer.count('\r\n\r\nok') === round, `round ${round}'s trigger answer`);
+        if (round === 1) {
+          clients[0]!.close();
+          await clients[0]!.until(() => clients[0]!.closed, 'the first client to close');
+        }
+      }
+      assert.equal(clients[0]!.count('"round"'), 1);
+      for (const c of clients.slice(1)) assert.equal(c.count('"round"'), 3);
+    } finally {
+      for (const c of [...clients, firer]) c.close();
+      await stop(server);
+    }
+  });
+
   it('streams a chunked answer and tells the handler when the client goes away', async () => {
     let closed: () => void = () => undefined;
     const closedOnce = new Promise<void>((r) => (closed = r));
