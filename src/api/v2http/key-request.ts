@@ -5,6 +5,7 @@
 import { EtcdError, ErrorCode } from '../../store/errors.js';
 import type { WriteRequest } from '../../store/request.js';
 import { parseGoBool, parseGoUint64, type FormValues } from './form.js';
+import { parseGoDuration } from '../../go/time.js';
 
 export interface KeyRequest {
   readonly method: string;
@@ -21,6 +22,12 @@ export interface KeyRequest {
   readonly sorted: boolean;
   readonly quorum: boolean;
   readonly stream: boolean;
+  /**
+   * Flotilla's opt-in `waitTimeout` for a watch (`wait=true`), in ms: the watch ends with an empty
+   * body once it has waited that long without an event. Null when absent or zero: wait forever,
+   * as etcd does. Ignored, like etcd ignores unknown parameters, when `wait` is not true.
+   */
+  readonly waitTimeoutMs: number | null;
   readonly ttl: number | null;
   readonly refresh: boolean | null;
   readonly noValueOnSuccess: boolean;
@@ -44,6 +51,28 @@ function boolParam(form: FormValues, name: string): boolean {
   const v = parseGoBool(raw);
   if (v === null) throw requestError(ErrorCode.InvalidField, `invalid value for "${name}"`);
   return v;
+}
+
+/** Node's timers hold at most this many ms; a longer wait is as good as none. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `waitTimeout`: a Go duration ("30s", "1m30s", "500ms") or a bare count of nanoseconds, the form
+ * proposed for etcd itself (etcd-io/etcd#3816). Zero means no timeout.
+ */
+function waitTimeoutParam(form: FormValues): number | null {
+  const raw = form.get('waitTimeout');
+  if (raw === undefined || raw === '') return null;
+  let ms: number | null;
+  if (/^[0-9]+$/.test(raw)) {
+    const ns = parseGoUint64(raw);
+    ms = ns === null ? null : ns / 1e6;
+  } else {
+    ms = parseGoDuration(raw);
+  }
+  if (ms === null || ms < 0 || !Number.isFinite(ms)) throw requestError(ErrorCode.InvalidField, 'invalid value for "waitTimeout"');
+  if (ms === 0) return null;
+  return Math.min(Math.max(1, Math.ceil(ms)), MAX_TIMER_MS);
 }
 
 /** Parses and validates the parameters of a keys request. Throws `EtcdError` (index 0). */
@@ -85,6 +114,7 @@ export function parseKeyRequest(method: string, key: string, form: FormValues): 
       if (ttl === null) throw requestError(ErrorCode.RefreshTtlRequired, 'No TTL value set');
     }
   }
+  const waitTimeoutMs = wait ? waitTimeoutParam(form) : null;
   return {
     method,
     key,
@@ -99,6 +129,7 @@ export function parseKeyRequest(method: string, key: string, form: FormValues): 
     sorted,
     quorum,
     stream,
+    waitTimeoutMs,
     ttl,
     refresh,
     noValueOnSuccess,

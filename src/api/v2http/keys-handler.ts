@@ -180,7 +180,25 @@ export class KeysHandler {
     res.writeHead(200, headers);
     res.flushHeaders();
     const stream = r.stream;
-    res.on('close', () => watcher.remove());
+    // The opt-in waitTimeout: a watch that saw no event (or a stream, whatever it saw) ends with
+    // what it has sent so far once it has waited that long.
+    let timer: NodeJS.Timeout | null = null;
+    const stopTimer = (): void => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    };
+    if (r.waitTimeoutMs !== null) {
+      timer = setTimeout(() => {
+        timer = null;
+        watcher.remove();
+        if (!res.writableEnded) res.end();
+      }, r.waitTimeoutMs);
+      timer.unref();
+    }
+    res.on('close', () => {
+      stopTimer();
+      watcher.remove();
+    });
     watcher.listen(
       (event) => {
         try {
@@ -189,8 +207,10 @@ export class KeysHandler {
           watcher.remove();
           sendInternalError(res, err);
         }
+        if (res.writableEnded) stopTimer();
       },
       () => {
+        stopTimer();
         if (!res.writableEnded) res.end();
       },
     );

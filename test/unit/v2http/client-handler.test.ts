@@ -181,6 +181,60 @@ describe('client handler', () => {
     await until(() => face.store.watcherCount === 0, 'the stream watcher to be removed');
   });
 
+  it('waitTimeout (opt-in) ends a quiet watch with an empty body and the index it began at', async () => {
+    const put = await send('PUT', '/v2/keys/h/quiet', 'value=1');
+    const index = put.headers['x-etcd-index'];
+    for (const waitTimeout of ['150ms', '150000000']) {
+      const started = Date.now();
+      const r = await send('GET', `/v2/keys/h/quiet?wait=true&waitIndex=${Number(index) + 1}&waitTimeout=${waitTimeout}`);
+      const waited = Date.now() - started;
+      assert.equal(r.status, 200);
+      assert.equal(r.body, '');
+      assert.equal(r.headers['x-etcd-index'], index);
+      assert.ok(waited >= 140, `answered after ${waited} ms, before its timeout`);
+      assert.equal(face.store.watcherCount, 0);
+    }
+    // Nothing was missed: watching again from the index after the one it began at finds a change
+    // made since.
+    await send('PUT', '/v2/keys/h/quiet', 'value=2');
+    const again = await send('GET', `/v2/keys/h/quiet?wait=true&waitIndex=${Number(index) + 1}&waitTimeout=5s`);
+    assert.equal(JSON.parse(again.body).node.value, '2');
+  });
+
+  it('waitTimeout: an event before it is answered as usual, and a stream ends at it', async () => {
+    const w = await openWatch('/v2/keys/h/soon?wait=true&waitTimeout=5s');
+    const next = w.nextLine();
+    await send('PUT', '/v2/keys/h/soon', 'value=1');
+    assert.equal(JSON.parse(await next).action, 'set');
+    assert.equal(face.store.watcherCount, 0);
+
+    const ended = new Promise<string>((resolve, reject) => {
+      const req = request(`${base}/v2/keys/h/st?wait=true&stream=true&waitTimeout=300ms`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+          if (body.endsWith('\n') && body.split('\n').length === 2) void send('PUT', '/v2/keys/h/st', 'value=2');
+        });
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await until(() => face.store.watcherCount === 1, 'the stream to be registered');
+    await send('PUT', '/v2/keys/h/st', 'value=1');
+    const lines = (await ended).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l).node.value);
+    assert.deepEqual(lines, ['1', '2']);
+    assert.equal(face.store.watcherCount, 0);
+  });
+
+  it('waitTimeout: a bad value is refused like a bad waitIndex', async () => {
+    const r = await send('GET', '/v2/keys/h/quiet?wait=true&waitTimeout=soon');
+    assert.equal(r.status, 400);
+    assert.deepEqual(JSON.parse(r.body), { errorCode: 209, message: 'Invalid field', cause: 'invalid value for "waitTimeout"', index: 0 });
+    assert.equal((await send('GET', '/v2/keys/h/quiet?waitTimeout=soon')).status, 200, 'ignored without wait=true');
+  });
+
   it('removes watchers of clients that disconnect (no leak over many cycles)', async () => {
     for (let round = 0; round < 10; round++) {
       const watches = await Promise.all(Array.from({ length: 50 }, (_, i) => openWatch(`/v2/keys/h/leak${i}?wait=true`)));

@@ -76,6 +76,25 @@ describe('key request validation', () => {
     assert.deepEqual(validationError('PUT', 'refresh=true'), { code: 212, cause: 'No TTL value set' });
   });
 
+  it('waitTimeout (opt-in) takes a Go duration or nanoseconds, only on a watch', () => {
+    const timeout = (q: string): number | null => parseKeyRequest('GET', '/k', form(q)).waitTimeoutMs;
+    assert.equal(timeout('wait=true'), null);
+    assert.equal(timeout('wait=true&waitTimeout=30s'), 30_000);
+    assert.equal(timeout('wait=true&waitTimeout=1m30s'), 90_000);
+    assert.equal(timeout('wait=true&waitTimeout=250ms'), 250);
+    assert.equal(timeout('wait=true&waitTimeout=2000000000'), 2000);
+    assert.equal(timeout('wait=true&waitTimeout=1500us'), 2, 'rounded up to whole ms');
+    assert.equal(timeout('wait=true&waitTimeout=0'), null, 'zero waits forever');
+    assert.equal(timeout('wait=true&waitTimeout='), null);
+    assert.equal(timeout('wait=true&waitTimeout=100000h'), 2 ** 31 - 1, 'capped at the longest timer');
+    assert.equal(timeout('waitTimeout=abc'), null, 'ignored without wait, as etcd ignores unknown parameters');
+    for (const bad of ['abc', '-1s', '10x', '1.5', '5 s', 's']) {
+      assert.deepEqual(validationError('GET', `wait=true&waitTimeout=${encodeURIComponent(bad)}`), { code: 209, cause: 'invalid value for "waitTimeout"' }, bad);
+    }
+    // A watch's own errors come first, in etcd's order.
+    assert.equal(validationError('GET', 'wait=true&waitIndex=x&waitTimeout=abc').code, 203);
+  });
+
   it('an empty ttl means permanent', () => {
     assert.equal(parseKeyRequest('PUT', '/k', form('ttl=')).ttl, null);
     assert.equal(parseKeyRequest('PUT', '/k', form('ttl=007')).ttl, 7);
