@@ -43,6 +43,7 @@ const USED: FlagSpec[] = [
   flag('peer-trusted-ca-file', 'string'),
   flag('peer-ca-file', 'string', { aliases: ['clientCAFile'] }),
   flag('max-request-bytes', 'uint'),
+  flag('event-history', 'uint'),
   flag('unsafe-no-fsync', 'bool'),
   flag('initial-election-tick-advance', 'bool'),
   flag('version', 'bool'),
@@ -113,6 +114,8 @@ export const ETCD_FLAGS = new FlagSet([
 const DEFAULT_CLIENT_URLS = 'http://localhost:2379,http://localhost:4001';
 const DEFAULT_PEER_URLS = 'http://localhost:2380,http://localhost:7001';
 const DEFAULT_SNAPSHOT_COUNT = 10000;
+/** The largest `--event-history` (a million small events take a few hundred MiB). */
+const MAX_EVENT_HISTORY = 1_000_000;
 
 /** etcd 0.4's cluster behaviour, on only when the command line asks for it the 0.4 way. */
 export interface LegacyMode {
@@ -317,6 +320,11 @@ export function parseEtcdCommandLine(
     throw new FlagError(`-election-timeout[${electionMs}ms] should be at least as 5 times as -heartbeat-interval[${heartbeatMs}ms]`);
   }
 
+  const eventHistory = num(v, 'event-history');
+  if (eventHistory !== undefined && (eventHistory < 1 || eventHistory > MAX_EVENT_HISTORY)) {
+    throw new FlagError(`-event-history must be between 1 and ${MAX_EVENT_HISTORY}, not ${eventHistory}`);
+  }
+
   const seed: { activeSize?: number; removeDelay?: number; syncInterval?: number } = {};
   const activeSize = num(v, 'cluster-active-size');
   if (activeSize !== undefined) seed.activeSize = activeSize;
@@ -352,6 +360,7 @@ export function parseEtcdCommandLine(
       clientTls: { certFile, keyFile, trustedCaFile: trustedCa, clientCertAuth },
       peerTls: { certFile: peerCertFile, keyFile: peerKeyFile, trustedCaFile: peerTrustedCa, clientCertAuth: peerClientCertAuth },
       maxRequestBytes: num(v, 'max-request-bytes'),
+      eventHistory,
       unsafeNoFsync: bool(v, 'unsafe-no-fsync'),
       initialElectionTickAdvance: v.get('initial-election-tick-advance') !== false,
     },

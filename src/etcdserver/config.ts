@@ -44,6 +44,11 @@ export interface ServerConfig {
    * elects its first leader without waiting out a whole timeout.
    */
   readonly initialElectionTickAdvance?: boolean;
+  /**
+   * Flotilla's `--event-history`: how many of the latest events a watch can start from (`waitIndex`)
+   * before it gets 401 "event index cleared". etcd keeps 1000, the default.
+   */
+  readonly eventHistory?: number;
   /** Skip fsync of the write-ahead log (unsafe; for tests only, as etcd's --unsafe-no-fsync). */
   readonly unsafeNoFsync: boolean;
 }

@@ -187,6 +187,7 @@ export class EtcdServer implements ServerFace {
     this.clusterId = boot.identity.clusterId;
     this.id = BigInt('0x' + this.memberId);
     this.store = boot.store;
+    if (config.eventHistory !== undefined) this.store.setHistoryCapacity(config.eventHistory);
     this.cluster = boot.membership;
     this.adminConfigValue = boot.adminConfig ?? DEFAULT_ADMIN_CONFIG;
     this.confState = boot.confState;
@@ -585,7 +586,7 @@ export class EtcdServer implements ServerFace {
     if (snap.metadata.index <= this.appliedIndex) return;
     const { membership, store, adminConfig } = decodeSnapshotData(snap.data);
     const before = new Set(this.cluster.ids());
-    this.store = Store.recover(store);
+    this.store = Store.recover(store, this.store.historyCapacity);
     this.cluster = membership;
     this.adminConfigValue = adminConfig;
     this.confState = snap.metadata.confState;

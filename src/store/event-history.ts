@@ -7,8 +7,8 @@ import type { StoreEvent } from './request.js';
  * offset from the oldest retained one.
  */
 export class EventHistory {
-  private readonly ring: (StoreEvent | undefined)[];
-  private readonly capacity: number;
+  private ring: (StoreEvent | undefined)[];
+  private capacityValue: number;
   /** Slot of the oldest event. */
   private front = 0;
   private count = 0;
@@ -18,17 +18,35 @@ export class EventHistory {
   lastIndex = 0;
 
   constructor(capacity = 1000) {
-    this.capacity = capacity;
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`event history capacity must be a positive integer, not ${capacity}`);
+    this.capacityValue = capacity;
     this.ring = new Array<StoreEvent | undefined>(capacity);
   }
 
+  get capacity(): number {
+    return this.capacityValue;
+  }
+
+  /** Keeps the newest `capacity` events (all of them when they fit) in a ring of that size. */
+  resize(capacity: number): void {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`event history capacity must be a positive integer, not ${capacity}`);
+    const keep = Math.min(this.count, capacity);
+    const ring = new Array<StoreEvent | undefined>(capacity);
+    for (let i = 0; i < keep; i++) ring[i] = this.ring[(this.front + this.count - keep + i) % this.capacityValue];
+    this.ring = ring;
+    this.capacityValue = capacity;
+    this.front = 0;
+    this.count = keep;
+    this.startIndex = keep === 0 ? 0 : ring[0]!.index;
+  }
+
   add(event: StoreEvent): void {
-    if (this.count < this.capacity) {
-      this.ring[(this.front + this.count) % this.capacity] = event;
+    if (this.count < this.capacityValue) {
+      this.ring[(this.front + this.count) % this.capacityValue] = event;
       this.count++;
     } else {
       this.ring[this.front] = event;
-      this.front = (this.front + 1) % this.capacity;
+      this.front = (this.front + 1) % this.capacityValue;
     }
     this.lastIndex = event.index;
     this.startIndex = this.ring[this.front]!.index;
@@ -51,7 +69,7 @@ export class EventHistory {
     const prefix = key.endsWith('/') ? key : `${key}/`;
     let offset = index - this.startIndex;
     for (; offset < this.count; offset++) {
-      const e = this.ring[(this.front + offset) % this.capacity]!;
+      const e = this.ring[(this.front + offset) % this.capacityValue]!;
       if (e.refresh === true) continue;
       const eventKey = e.node.key ?? '/';
       let ok = eventKey === key;

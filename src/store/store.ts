@@ -66,6 +66,16 @@ export class Store {
     return this.currentIndex;
   }
 
+  /** How many of the latest events watches can start from (etcd: 1000). */
+  get historyCapacity(): number {
+    return this.hub.history.capacity;
+  }
+
+  /** Changes how many events are kept for watches, keeping the newest ones already there. */
+  setHistoryCapacity(capacity: number): void {
+    this.hub.history.resize(capacity);
+  }
+
   /** Number of live watchers. */
   get watcherCount(): number {
     return this.hub.count;

@@ -24,6 +24,15 @@ test('defaults: client 2379 and 4001, peer 2380 and 7001, data dir <name>.etcd',
   assert.deepEqual([...c.initialCluster.keys()], ['default']);
 });
 
+test('--event-history (Flotilla): absent by default, 1 to a million, also from ETCD_EVENT_HISTORY', () => {
+  assert.equal(serve([]).eventHistory, undefined);
+  assert.equal(serve(['--event-history', '20000']).eventHistory, 20000);
+  assert.equal(serve([], { ETCD_EVENT_HISTORY: '5000' }).eventHistory, 5000);
+  for (const bad of ['0', '1000001', '-5', 'lots']) {
+    assert.throws(() => serve(['--event-history', bad]), FlagError, bad);
+  }
+});
+
 test('the walkthrough command line: -data-dir machine0 -name machine0', () => {
   const c = serve(['-data-dir', 'machine0', '-name', 'machine0']);
   assert.equal(c.name, 'machine0');

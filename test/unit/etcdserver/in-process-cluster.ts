@@ -36,6 +36,8 @@ export interface InProcessClusterOptions {
   /** Election timeout in ms (default ELECTION_MS). */
   readonly electionMs?: number;
   readonly initialElectionTickAdvance?: boolean;
+  /** Every member's --event-history (default: etcd's 1000). */
+  readonly eventHistory?: number;
 }
 
 function peerUrl(i: number): string {
@@ -73,6 +75,7 @@ export class InProcessCluster {
       heartbeatMs: HEARTBEAT_MS,
       electionMs: this.opts.electionMs ?? ELECTION_MS,
       initialElectionTickAdvance: this.opts.initialElectionTickAdvance,
+      eventHistory: this.opts.eventHistory,
       listenClientUrls: [new URL(clientUrl(i))],
       advertiseClientUrls: [new URL(clientUrl(i))],
       listenPeerUrls: [new URL(peerUrl(i))],

@@ -258,6 +258,26 @@ describe('store watches', () => {
     expectError(() => s.watch('/w', { sinceIndex: 64 }), 401, 'the requested history has been cleared [78/64]', 1077);
   });
 
+  it('a larger history (--event-history) reaches further back, keeping what it held', () => {
+    const s = new Store();
+    for (let i = 0; i < 1077; i++) s.apply(set('/k', String(i)));
+    s.setHistoryCapacity(5000);
+    assert.equal(s.historyCapacity, 5000);
+    // The 1000 events it held are kept; older ones were gone already.
+    expectError(() => s.watch('/w', { sinceIndex: 64 }), 401, 'the requested history has been cleared [78/64]', 1077);
+    for (let i = 0; i < 3000; i++) s.apply(set('/k', String(i)));
+    const w = s.watch('/k', { sinceIndex: 100 });
+    w.remove();
+    // Shrinking keeps the newest events.
+    s.setHistoryCapacity(10);
+    expectError(() => s.watch('/k', { sinceIndex: 4066 }), 401, 'the requested history has been cleared [4068/4066]', 4077);
+    s.watch('/k', { sinceIndex: 4068 }).remove();
+    // A store recovered from a snapshot keeps the capacity it is given.
+    const recovered = Store.recover(s.save(), 5000);
+    assert.equal(recovered.historyCapacity, 5000);
+    assert.throws(() => s.setHistoryCapacity(0), RangeError);
+  });
+
   it('does not leak after 100k watch/remove cycles', () => {
     const s = new Store();
     s.apply(set('/k', 'v'));
