@@ -47,6 +47,7 @@ const USED: FlagSpec[] = [
   flag('unsafe-no-fsync', 'bool'),
   flag('initial-election-tick-advance', 'bool'),
   flag('version', 'bool'),
+  flag('help', 'bool', { aliases: ['h'], env: null }),
   // 0.4 addressing
   flag('addr', 'string', { aliases: ['c'] }),
   flag('bind-addr', 'string', { aliases: ['cl'] }),
@@ -131,6 +132,7 @@ export interface LegacyMode {
 
 export type EtcdCommand =
   | { readonly kind: 'version' }
+  | { readonly kind: 'help' }
   | { readonly kind: 'serve'; readonly config: ServerConfig; readonly legacy: LegacyMode; readonly warnings: readonly string[] };
 
 function str(values: Map<string, FlagValue>, name: string): string | undefined {
@@ -200,6 +202,7 @@ export function parseEtcdCommandLine(
   const parsed = ETCD_FLAGS.parse(argv, env);
   if (parsed.rest.length > 0) throw new FlagError(`'${parsed.rest[0]}' is not a valid flag`);
   const v = parsed.values;
+  if (bool(v, 'help')) return { kind: 'help' };
   if (bool(v, 'version')) return { kind: 'version' };
   const warnings: string[] = [];
 

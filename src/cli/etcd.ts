@@ -4,6 +4,7 @@
  */
 import { parseEtcdCommandLine } from './etcd-flags.js';
 import { FlagError } from './go-flags.js';
+import { etcdUsage } from './etcd-usage.js';
 import { createClientListener, createListener, listen, closeListener, type Listener } from './listeners.js';
 import { EtcdServer } from '../etcdserver/server.js';
 import { ServerLog } from '../etcdserver/server-log.js';
@@ -38,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(etcdUsage());
+    return 0;
   }
   if (command.kind === 'version') {
     process.stdout.write(`etcd Version: ${ETCD_VERSION}\nGit SHA: flotilla\nGo Version: node ${process.version}\nGo OS/Arch: ${process.platform}/${process.arch}\n`);

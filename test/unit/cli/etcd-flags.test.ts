@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEtcdCommandLine } from '../../../src/cli/etcd-flags.js';
+import { etcdUsage } from '../../../src/cli/etcd-usage.js';
 import { FlagError, FlagSet } from '../../../src/cli/go-flags.js';
 import type { ServerConfig } from '../../../src/etcdserver/config.js';
 
@@ -30,6 +31,16 @@ test('--event-history (Flotilla): absent by default, 1 to a million, also from E
   assert.equal(serve([], { ETCD_EVENT_HISTORY: '5000' }).eventHistory, 5000);
   for (const bad of ['0', '1000001', '-5', 'lots']) {
     assert.throws(() => serve(['--event-history', bad]), FlagError, bad);
+  }
+});
+
+test('--help and -h ask for the usage text, which names every flag Flotilla acts on', () => {
+  for (const argv of [['--help'], ['-h'], ['--name', 'x', '-help']]) assert.equal(parseEtcdCommandLine(argv, {}).kind, 'help', argv.join(' '));
+  assert.equal(parseEtcdCommandLine(['--help=false'], {}).kind, 'serve');
+  const usage = etcdUsage();
+  for (const name of ['name', 'data-dir', 'listen-client-urls', 'initial-cluster', 'initial-cluster-state', 'snapshot-count',
+    'heartbeat-interval', 'election-timeout', 'client-cert-auth', 'peer-trusted-ca-file', 'peers-file', 'event-history', 'version']) {
+    assert.match(usage, new RegExp(`-${name}\\b`), name);
   }
 });
 
