@@ -43,6 +43,7 @@ const GROUPS: readonly (readonly [string, readonly Entry[]])[] = [
   ]],
   ['Flotilla', [
     { flag: '--event-history N', what: "Events kept for watches that start in the past (default 1000, as etcd's)." },
+    { flag: "--linearizable-reads 'false'", what: 'Serve every read that is not a watch as a quorum read, as if it had quorum=true.' },
   ]],
   ['Other', [
     { flag: '--version', what: 'Print the version and exit.' },

@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     });
     started = s;
     server = s;
-    const clientHandler = new ClientHandler(s, { cors: config.cors, maxRequestBytes: config.maxRequestBytes });
+    const clientHandler = new ClientHandler(s, { cors: config.cors, maxRequestBytes: config.maxRequestBytes, linearizableReads: config.linearizableReads });
     const servePeerApi = createPeerHandler(s);
     const transport = s.peerTransport();
     // The 0.4 admin API (/v2/admin/config, /v2/admin/machines) is served on the peer port in any

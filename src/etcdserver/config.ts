@@ -49,6 +49,8 @@ export interface ServerConfig {
    * before it gets 401 "event index cleared". etcd keeps 1000, the default.
    */
   readonly eventHistory?: number;
+  /** Flotilla's `--linearizable-reads`: every read that is not a watch goes through a quorum read. */
+  readonly linearizableReads?: boolean;
   /** Skip fsync of the write-ahead log (unsafe; for tests only, as etcd's --unsafe-no-fsync). */
   readonly unsafeNoFsync: boolean;
 }

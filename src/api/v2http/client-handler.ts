@@ -32,6 +32,8 @@ export interface ClientHandlerOptions {
   /** `/version` answer. Defaults to etcd 3.4.23 / 3.4.0. */
   readonly serverVersion?: string;
   readonly clusterVersion?: string;
+  /** Flotilla's `--linearizable-reads`: serve every read that is not a watch as a quorum read. */
+  readonly linearizableReads?: boolean;
 }
 
 const DEFAULT_MAX_FORM_BYTES = 10 * 1024 * 1024;
@@ -66,7 +68,7 @@ export class ClientHandler {
   constructor(face: ServerFace, options: ClientHandlerOptions = {}) {
     this.face = face;
     this.metrics = new ClientMetrics(face);
-    this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES);
+    this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES, options.linearizableReads ?? false);
     this.maxBodyBytes = clientBodyLimit(options.maxRequestBytes);
     this.members = new MembersHandler(face);
     const cors = options.cors ?? ['*'];

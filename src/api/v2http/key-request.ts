@@ -21,6 +21,12 @@ export interface KeyRequest {
   readonly recursive: boolean;
   readonly sorted: boolean;
   readonly quorum: boolean;
+  /**
+   * etcd 0.4's `consistent=true`: a read that must see every acknowledged write, served here as a
+   * quorum read. etcd 2.x and 3.4 ignore the parameter; as in 0.4, only a true value counts and
+   * no value is an error.
+   */
+  readonly consistent: boolean;
   readonly stream: boolean;
   /**
    * Flotilla's opt-in `waitTimeout` for a watch (`wait=true`), in ms: the watch ends with an empty
@@ -115,6 +121,7 @@ export function parseKeyRequest(method: string, key: string, form: FormValues): 
     }
   }
   const waitTimeoutMs = wait ? waitTimeoutParam(form) : null;
+  const consistent = (form.get('consistent') ?? '').toLowerCase() === 'true';
   return {
     method,
     key,
@@ -128,6 +135,7 @@ export function parseKeyRequest(method: string, key: string, form: FormValues): 
     recursive,
     sorted,
     quorum,
+    consistent,
     stream,
     waitTimeoutMs,
     ttl,

@@ -38,10 +38,14 @@ export class KeysHandler {
   private readonly metrics: ClientMetrics;
   private readonly maxFormBytes: number;
 
-  constructor(face: ServerFace, metrics: ClientMetrics, maxFormBytes: number) {
+  /** `--linearizable-reads`: every read that is not a watch is a quorum read. */
+  private readonly linearizableReads: boolean;
+
+  constructor(face: ServerFace, metrics: ClientMetrics, maxFormBytes: number, linearizableReads = false) {
     this.face = face;
     this.metrics = metrics;
     this.maxFormBytes = maxFormBytes;
+    this.linearizableReads = linearizableReads;
   }
 
   handle(req: Http1Request, res: Http1Response, path: string, rawQuery: string, headers: HeaderList): void {
@@ -113,7 +117,10 @@ export class KeysHandler {
     }
     if (!r.wait) this.metrics.countReceived(method);
     if (method === 'GET' || method === 'HEAD') {
-      if (method === 'GET' && r.quorum) {
+      // quorum=true wins over wait=true, as in etcd; consistent=true and --linearizable-reads
+      // leave a watch a watch.
+      const linearizable = (method === 'GET' && r.quorum) || (!r.wait && (r.consistent || this.linearizableReads));
+      if (linearizable) {
         this.face
           .readBarrier()
           .then(

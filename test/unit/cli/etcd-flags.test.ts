@@ -25,8 +25,11 @@ test('defaults: client 2379 and 4001, peer 2380 and 7001, data dir <name>.etcd',
   assert.deepEqual([...c.initialCluster.keys()], ['default']);
 });
 
-test('--event-history (Flotilla): absent by default, 1 to a million, also from ETCD_EVENT_HISTORY', () => {
+test('--event-history and --linearizable-reads (Flotilla): off by default, also from ETCD_*', () => {
   assert.equal(serve([]).eventHistory, undefined);
+  assert.equal(serve([]).linearizableReads, false);
+  assert.equal(serve(['--linearizable-reads']).linearizableReads, true);
+  assert.equal(serve([], { ETCD_LINEARIZABLE_READS: 'true' }).linearizableReads, true);
   assert.equal(serve(['--event-history', '20000']).eventHistory, 20000);
   assert.equal(serve([], { ETCD_EVENT_HISTORY: '5000' }).eventHistory, 5000);
   for (const bad of ['0', '1000001', '-5', 'lots']) {

@@ -235,6 +235,65 @@ describe('client handler', () => {
     assert.equal((await send('GET', '/v2/keys/h/quiet?waitTimeout=soon')).status, 200, 'ignored without wait=true');
   });
 
+  it('consistent=true (0.4) and --linearizable-reads make reads quorum reads; watches stay watches', async () => {
+    const local = new MemoryServer({ syncIntervalMs: 3_600_000 });
+    let barriers = 0;
+    local.readBarrier = () => {
+      barriers++;
+      return Promise.resolve();
+    };
+    const servers = [createClientServer(local), createClientServer(local, { linearizableReads: true })];
+    try {
+      const bases: string[] = [];
+      for (const srv of servers) {
+        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+        bases.push(`http://127.0.0.1:${(srv.address() as AddressInfo).port}`);
+      }
+      const get = (b: string, path: string): Promise<Reply> => new Promise((resolve, reject) => {
+        const req = request(`${b}${path}`, { timeout: 5000 }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => { body += c; });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      const [plain, linearizable] = bases as [string, string];
+      const written = await new Promise<number>((resolve, reject) => {
+        const req = request(`${plain}/v2/keys/c`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(Number(res.headers['x-etcd-index'])));
+        });
+        req.on('error', reject);
+        req.end('value=1');
+      });
+      const barriersFor = async (b: string, path: string): Promise<number> => {
+        const before = barriers;
+        const r = await get(b, path);
+        assert.equal(r.status, 200, path);
+        assert.equal(JSON.parse(r.body).node.value, '1', path);
+        return barriers - before;
+      };
+      assert.equal(await barriersFor(plain, '/v2/keys/c'), 0);
+      assert.equal(await barriersFor(plain, '/v2/keys/c?consistent=true'), 1);
+      assert.equal(await barriersFor(plain, '/v2/keys/c?consistent=TRUE'), 1);
+      // As in 0.4, only "true" counts, and no value is an error (2.x and 3.4 ignore the parameter).
+      assert.equal(await barriersFor(plain, '/v2/keys/c?consistent=1'), 0);
+      assert.equal(await barriersFor(plain, '/v2/keys/c?consistent=maybe'), 0);
+      assert.equal(await barriersFor(plain, `/v2/keys/c?consistent=true&wait=true&waitIndex=${written}`), 0, 'a watch');
+      assert.equal(await barriersFor(linearizable, '/v2/keys/c'), 1);
+      assert.equal(await barriersFor(linearizable, '/v2/keys/c?quorum=false'), 1);
+      assert.equal(await barriersFor(linearizable, `/v2/keys/c?wait=true&waitIndex=${written}`), 0, 'a watch');
+    } finally {
+      local.close();
+      for (const srv of servers) {
+        srv.closeAllConnections();
+        await new Promise((r) => srv.close(r));
+      }
+    }
+  });
+
   it('removes watchers of clients that disconnect (no leak over many cycles)', async () => {
     for (let round = 0; round < 10; round++) {
       const watches = await Promise.all(Array.from({ length: 50 }, (_, i) => openWatch(`/v2/keys/h/leak${i}?wait=true`)));
