@@ -33,13 +33,13 @@ const GROUPS: readonly (readonly [string, readonly Entry[]])[] = [
     { flag: '--peer-cert-file, --peer-key-file', what: 'Certificate and key for the peer port, as server and as client.' },
     { flag: '--peer-client-cert-auth', what: 'Require a peer certificate signed by --peer-trusted-ca-file.' },
     { flag: '--peer-trusted-ca-file', what: 'CA that peer certificates must be signed by.' },
+    { flag: '-ca-file, -cert-file, -key-file, -peer-ca-file, -peer-cert-file, -peer-key-file', what: 'The same files by their etcd 0.4 names (a CA file also requires client certificates).' },
   ]],
   ['etcd 0.4 (any of these switches on standby mode and the removal of peers)', [
     { flag: '-addr, -bind-addr', what: 'Advertised and listening client address (host:port).' },
     { flag: '-peer-addr, -peer-bind-addr', what: 'Advertised and listening peer address (host:port).' },
     { flag: '-peers, -peers-file', what: 'Peers to join, comma-separated or from a file.' },
     { flag: '-cluster-active-size, -cluster-remove-delay, -cluster-sync-interval', what: 'Seed values of /v2/admin/config for a new cluster.' },
-    { flag: '-ca-file, -cert-file, -key-file, -peer-ca-file, -peer-cert-file, -peer-key-file', what: 'The TLS files, 0.4 names.' },
   ]],
   ['Flotilla', [
     { flag: '--event-history N', what: "Events kept for watches that start in the past (default 1000, as etcd's)." },
