@@ -895,6 +895,7 @@ export class EtcdServer implements ServerFace {
   private async snapshot(): Promise<void> {
     if (this.snapshotting || this.stopped) return;
     this.snapshotting = true;
+    let saved = false;
     try {
       const index = this.appliedIndex;
       const confState = this.confState;
@@ -929,11 +930,15 @@ export class EtcdServer implements ServerFace {
       await this.wal.releaseTo(index);
       await this.snapshotter.purge(5);
       this.log.info('etcdserver', `saved snapshot at index ${index}`);
+      saved = true;
     } catch (err) {
       this.log.error('etcdserver', `snapshot failed: ${(err as Error).message}`);
     } finally {
       this.snapshotting = false;
     }
+    // Entries applied while this one was saved may have made the next one due already; no later
+    // apply may come to notice it. (After a failure the next apply tries again, not a loop here.)
+    if (saved && !this.stopped && this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount) void this.snapshot();
   }
 
   /** Waits one turn of the event loop; false when the server stopped meanwhile. */

@@ -91,3 +91,22 @@ test('a snapshot writes only the parts of the store that changed, and restarts f
     await c.stop();
   }
 });
+
+test('a snapshot that falls due while another is being saved is taken once that one is done', { timeout: 60_000 }, async () => {
+  // Bursts of 250 writes against a snapshot every 100 entries: most thresholds are crossed while a
+  // snapshot is still being saved, the last one included. Once the writes stop, the log must not be
+  // left holding more than a snapshot interval of entries behind the newest snapshot.
+  const c = await InProcessCluster.start({ size: 1, snapshotCount: 100 });
+  try {
+    const member = await c.leader();
+    const server = member.server!;
+    for (let round = 0; round < 8; round++) {
+      await Promise.all(Array.from({ length: 250 }, (_, k) => put(server, `/due/${round}-${k}`, 'v'.repeat(200))));
+    }
+    const last = server.raftIndex();
+    const newestSnapshot = (): number => Math.max(0, ...member.logLines.map((l) => Number(/saved snapshot at index (\d+)/.exec(l)?.[1] ?? 0)));
+    await waitFor(`a snapshot within 100 entries of index ${last}`, 10_000, () => (last - newestSnapshot() < 100 ? true : undefined));
+  } finally {
+    await c.stop();
+  }
+});
