@@ -579,7 +579,11 @@ export class EtcdServer implements ServerFace {
     }
     if (!this.published && !this.publishInFlight && this.node.raft.lead !== 0n) this.maybePublish();
     this.checkReplayed();
-    if (this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount) void this.snapshot();
+    if (this.snapshotDue()) void this.snapshot();
+  }
+
+  private snapshotDue(): boolean {
+    return this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount;
   }
 
   private applySnapshot(snap: Snapshot): void {
@@ -938,7 +942,7 @@ export class EtcdServer implements ServerFace {
     }
     // Entries applied while this one was saved may have made the next one due already; no later
     // apply may come to notice it. (After a failure the next apply tries again, not a loop here.)
-    if (saved && !this.stopped && this.appliedIndex - this.snapshotIndex >= this.config.snapshotCount) void this.snapshot();
+    if (saved && !this.stopped && this.snapshotDue()) void this.snapshot();
   }
 
   /** Waits one turn of the event loop; false when the server stopped meanwhile. */

@@ -1,14 +1,19 @@
 import { EtcdError, ErrorCode } from './errors.js';
 import type { StoreEvent } from './request.js';
 
+function emptyRing(capacity: number): (StoreEvent | undefined)[] {
+  if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`event history capacity must be a positive integer, not ${capacity}`);
+  return new Array<StoreEvent | undefined>(capacity);
+}
+
 /**
  * Ring buffer of the most recent events (1000 by default), used to answer watches that start in the
  * past. Every index increment of the store appends exactly one event, so an index is found by its
  * offset from the oldest retained one.
  */
 export class EventHistory {
+  /** Its length is the capacity. */
   private ring: (StoreEvent | undefined)[];
-  private capacityValue: number;
   /** Slot of the oldest event. */
   private front = 0;
   private count = 0;
@@ -18,35 +23,31 @@ export class EventHistory {
   lastIndex = 0;
 
   constructor(capacity = 1000) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`event history capacity must be a positive integer, not ${capacity}`);
-    this.capacityValue = capacity;
-    this.ring = new Array<StoreEvent | undefined>(capacity);
+    this.ring = emptyRing(capacity);
   }
 
   get capacity(): number {
-    return this.capacityValue;
+    return this.ring.length;
   }
 
   /** Keeps the newest `capacity` events (all of them when they fit) in a ring of that size. */
   resize(capacity: number): void {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`event history capacity must be a positive integer, not ${capacity}`);
     const keep = Math.min(this.count, capacity);
-    const ring = new Array<StoreEvent | undefined>(capacity);
-    for (let i = 0; i < keep; i++) ring[i] = this.ring[(this.front + this.count - keep + i) % this.capacityValue];
+    const ring = emptyRing(capacity);
+    for (let i = 0; i < keep; i++) ring[i] = this.ring[(this.front + this.count - keep + i) % this.ring.length];
     this.ring = ring;
-    this.capacityValue = capacity;
     this.front = 0;
     this.count = keep;
     this.startIndex = keep === 0 ? 0 : ring[0]!.index;
   }
 
   add(event: StoreEvent): void {
-    if (this.count < this.capacityValue) {
-      this.ring[(this.front + this.count) % this.capacityValue] = event;
+    if (this.count < this.ring.length) {
+      this.ring[(this.front + this.count) % this.ring.length] = event;
       this.count++;
     } else {
       this.ring[this.front] = event;
-      this.front = (this.front + 1) % this.capacityValue;
+      this.front = (this.front + 1) % this.ring.length;
     }
     this.lastIndex = event.index;
     this.startIndex = this.ring[this.front]!.index;
@@ -69,7 +70,7 @@ export class EventHistory {
     const prefix = key.endsWith('/') ? key : `${key}/`;
     let offset = index - this.startIndex;
     for (; offset < this.count; offset++) {
-      const e = this.ring[(this.front + offset) % this.capacityValue]!;
+      const e = this.ring[(this.front + offset) % this.ring.length]!;
       if (e.refresh === true) continue;
       const eventKey = e.node.key ?? '/';
       let ok = eventKey === key;

@@ -69,13 +69,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 function waitTimeoutParam(form: FormValues): number | null {
   const raw = form.get('waitTimeout');
   if (raw === undefined || raw === '') return null;
-  let ms: number | null;
-  if (/^[0-9]+$/.test(raw)) {
-    const ns = parseGoUint64(raw);
-    ms = ns === null ? null : ns / 1e6;
-  } else {
-    ms = parseGoDuration(raw);
-  }
+  const ns = parseGoUint64(raw);
+  const ms = ns !== null ? ns / 1e6 : parseGoDuration(raw);
   if (ms === null || ms < 0 || !Number.isFinite(ms)) throw requestError(ErrorCode.InvalidField, 'invalid value for "waitTimeout"');
   if (ms === 0) return null;
   return Math.min(Math.max(1, Math.ceil(ms)), MAX_TIMER_MS);

@@ -1,7 +1,4 @@
-/**
- * --event-history: a member keeps more than etcd's 1000 events for watches that start in the past,
- * also on a follower that was brought up to date by a snapshot.
- */
+/** --event-history: a member keeps more than etcd's 1000 events for watches that start in the past. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

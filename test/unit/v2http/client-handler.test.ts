@@ -18,10 +18,14 @@ let server: Http1Server;
 let base: string;
 
 function send(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return sendTo(base, method, path, body, headers);
+}
+
+function sendTo(to: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined && h['content-type'] === undefined) h['content-type'] = 'application/x-www-form-urlencoded';
-    const req = request(`${base}${path}`, { method, headers: h, timeout: 5000 }, (res) => {
+    const req = request(`${to}${path}`, { method, headers: h, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -249,28 +253,11 @@ describe('client handler', () => {
         await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
         bases.push(`http://127.0.0.1:${(srv.address() as AddressInfo).port}`);
       }
-      const get = (b: string, path: string): Promise<Reply> => new Promise((resolve, reject) => {
-        const req = request(`${b}${path}`, { timeout: 5000 }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => { body += c; });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
       const [plain, linearizable] = bases as [string, string];
-      const written = await new Promise<number>((resolve, reject) => {
-        const req = request(`${plain}/v2/keys/c`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(Number(res.headers['x-etcd-index'])));
-        });
-        req.on('error', reject);
-        req.end('value=1');
-      });
+      const written = Number((await sendTo(plain, 'PUT', '/v2/keys/c', 'value=1')).headers['x-etcd-index']);
       const barriersFor = async (b: string, path: string): Promise<number> => {
         const before = barriers;
-        const r = await get(b, path);
+        const r = await sendTo(b, 'GET', path);
         assert.equal(r.status, 200, path);
         assert.equal(JSON.parse(r.body).node.value, '1', path);
         return barriers - before;
