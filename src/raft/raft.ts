@@ -35,6 +35,8 @@ function isTransferMarker(ctx: Uint8Array | null): boolean {
 }
 
 const emptyData = new Uint8Array(0);
+/** Quick re-campaigns allowed after a split vote that followed a leader's death (see `retrySplitVoteSoon`). */
+const maxQuickRetries = 2;
 
 /**
  * The Raft state machine of one member. Pure: it changes only through `tick()` and `step()`, and
@@ -71,6 +73,11 @@ export class Raft {
   private randomizedElectionTimeout = 0;
   electionElapsed = 0;
   private heartbeatElapsed = 0;
+  /**
+   * Elections left that may be retried within a few ticks after a split vote: set when the leader's
+   * process is found gone (`leaderDown`), cleared once a leader is known again.
+   */
+  private quickRetries = 0;
   private readonly random: RandomSource;
   private readonly bugs: PlantedBugs;
 
@@ -307,6 +314,7 @@ export class Raft {
   becomeFollower(term: number, lead: bigint): void {
     this.reset(term);
     this.lead = lead;
+    if (lead !== 0n) this.quickRetries = 0;
     this.state = StateType.Follower;
   }
 
@@ -329,6 +337,7 @@ export class Raft {
     if (this.state === StateType.Follower) throw new Error('invalid transition [follower -> leader]');
     this.reset(this.term);
     this.lead = this.id;
+    this.quickRetries = 0;
     this.state = StateType.Leader;
     const self = this.trk.progress.get(this.id);
     if (self) {
@@ -406,8 +415,24 @@ export class Raft {
   leaderDown(id: bigint): void {
     if (this.state !== StateType.Follower || id === 0n || this.lead !== id) return;
     this.lead = 0n;
+    this.quickRetries = maxQuickRetries;
     const soon = this.randomizedElectionTimeout - 1 - this.random.intn(2);
     if (this.electionElapsed < soon) this.electionElapsed = soon;
+  }
+
+  /**
+   * Followers that lose their leader together may still campaign in the same instant: both win the
+   * pre-vote, both vote for themselves, and neither can win that term. Waiting out a whole election
+   * timeout would undo what `leaderDown` gained, so a candidate whose vote was refused in an election
+   * that followed a leader's death campaigns again within one to three ticks (random, so the two
+   * rarely meet again), at most `maxQuickRetries` times. The next pre-vote keeps this harmless: it
+   * only turns into an election that a majority would join.
+   */
+  private retrySplitVoteSoon(): void {
+    if (this.quickRetries === 0) return;
+    if (this.electionElapsed >= this.randomizedElectionTimeout - 3) return; // already due (or retrying) this term
+    this.quickRetries--;
+    this.electionElapsed = this.randomizedElectionTimeout - 1 - this.random.intn(3);
   }
 
   pastElectionTimeout(): boolean {
@@ -763,12 +788,20 @@ export class Raft {
           }
         } else if (res === VoteResult.Lost) {
           this.becomeFollower(this.term, 0n);
+        } else if (m.reject && this.state === StateType.Candidate) {
+          this.retrySplitVoteSoon();
         }
         return true;
       }
       default:
         return true;
     }
+  }
+
+  private heardFromLeader(lead: bigint): void {
+    this.electionElapsed = 0;
+    this.lead = lead;
+    this.quickRetries = 0;
   }
 
   private stepFollower(m: Message): boolean {
@@ -778,18 +811,15 @@ export class Raft {
         this.forward(m);
         return true;
       case MessageType.App:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleAppendEntries(m);
         return true;
       case MessageType.Heartbeat:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleHeartbeat(m);
         return true;
       case MessageType.Snap:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleSnapshot(m);
         return true;
       case MessageType.TransferLeader:

@@ -97,7 +97,8 @@ test('a leader whose process dies is replaced without waiting out the election t
     // until one is acknowledged; a member waiting out the timeout would take at least 5 s.
     const boundMs = electionMs - 1000;
     const first = await firstAcknowledged([survivor.clientURL], '/fast-failover/after', boundMs);
-    assert.ok(first !== null, `no write was acknowledged within ${boundMs} ms of killing the leader`);
+    const logs = (): string => cluster.members.map((m, i) => (i === oldLeader ? '' : `\n${m.name}:\n${m.logTail(8)}`)).join('');
+    assert.ok(first !== null, `no write was acknowledged within ${boundMs} ms of killing the leader; survivors' logs:${logs()}`);
     t.diagnostic(`write ${first.attempt} acknowledged ${first.at - killedAt} ms after kill -9 of the leader (election timeout ${electionMs} ms)`);
     const newLeader = await cluster.leader(2000, oldLeader);
     assert.equal(await readKey(cluster.members[newLeader]!.clientURL, '/fast-failover/before', true), 'x');

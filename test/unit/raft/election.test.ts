@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageType } from '../../../src/raft/messages.js';
-import { StateType } from '../../../src/raft/raft.js';
+import { StateType, type Raft } from '../../../src/raft/raft.js';
 import { MemoryStorage } from '../../../src/raft/memory-storage.js';
 import { TestNetwork, ids, msg, newTestRaft, readMessages } from './harness.js';
 
@@ -243,4 +243,50 @@ test('leader down about a live leader, or a member that is not the leader, chang
   quiet.isolate(1);
   for (let i = 0; i < 9; i++) { quiet.get(2).tick(); quiet.send(); }
   assert.equal(quiet.get(2).state, StateType.Follower);
+});
+
+test('leader down: followers that campaign in the same instant split the vote, then retry within three ticks', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true, preVote: true });
+  nt.elect(1);
+  nt.isolate(1);
+  const [f2, f3] = [nt.get(2), nt.get(3)];
+  f2.leaderDown(1n);
+  f3.leaderDown(1n);
+  // Both become pre-candidates before either hears from the other.
+  for (let i = 0; i < 2; i++) {
+    if (f2.state === StateType.Follower) f2.tick();
+    if (f3.state === StateType.Follower) f3.tick();
+  }
+  assert.equal(f2.state, StateType.PreCandidate);
+  assert.equal(f3.state, StateType.PreCandidate);
+  nt.send();
+  // Each granted the other's pre-vote, then voted for itself: term 2 has no leader.
+  assert.deepEqual([f2.state, f3.state, f2.term, f3.term, f2.vote, f3.vote], [StateType.Candidate, StateType.Candidate, 2, 2, 2n, 3n]);
+  const leader = (): Raft | undefined => [f2, f3].find((f) => f.state === StateType.Leader);
+  for (let ticks = 1; !leader(); ticks++) {
+    assert.ok(ticks <= 3, 'no leader within three ticks of the split vote');
+    // One ticks ahead of the other, as two processes' clocks would.
+    f2.tick();
+    nt.send();
+    f3.tick();
+    nt.send();
+  }
+  const won = leader()!;
+  const other = won === f2 ? f3 : f2;
+  assert.deepEqual([won.term, other.term, other.state, other.lead], [3, 3, StateType.Follower, won.id]);
+});
+
+test('without a leader found gone, a split vote waits out the randomized election timeout', () => {
+  const nt = TestNetwork.of(3, { checkQuorum: true, preVote: true });
+  nt.elect(1);
+  nt.isolate(1);
+  const [f2, f3] = [nt.get(2), nt.get(3)];
+  // The same split as above, reached through elapsed timeouts instead of a report.
+  for (const f of [f2, f3]) f.electionElapsed = 1_000;
+  f2.tick();
+  f3.tick();
+  nt.send();
+  assert.deepEqual([f2.state, f3.state, f2.term], [StateType.Candidate, StateType.Candidate, 2]);
+  for (let i = 0; i < 3; i++) { f2.tick(); nt.send(); f3.tick(); nt.send(); }
+  assert.deepEqual([f2.state, f3.state, f2.term], [StateType.Candidate, StateType.Candidate, 2]);
 });
