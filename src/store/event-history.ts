@@ -84,6 +84,13 @@ export class EventHistory {
     return null;
   }
 
+  /** Every event `scan` would find from `index` on, in index order (401 when `index` was cleared). */
+  scanAll(key: string, recursive: boolean, index: number): StoreEvent[] {
+    const found: StoreEvent[] = [];
+    for (let e = this.scan(key, recursive, index); e !== null; e = this.scan(key, recursive, e.index + 1)) found.push(e);
+    return found;
+  }
+
   /** Drops every event (used after a snapshot restore, where history is not kept). */
   clear(): void {
     this.ring.fill(undefined);

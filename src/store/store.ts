@@ -41,6 +41,8 @@ export interface WatchOptions {
   readonly stream?: boolean;
   /** First index of interest; 0 or absent means "the next write". */
   readonly sinceIndex?: number;
+  /** A stream gets every matching past event from `sinceIndex` on, not only the first (see `WatcherHub.watch`). */
+  readonly replay?: boolean;
 }
 
 export class Store {
@@ -479,7 +481,7 @@ export class Store {
     const path = cleanPath(key);
     const since = opts.sinceIndex !== undefined && opts.sinceIndex > 0 ? opts.sinceIndex : this.currentIndex + 1;
     try {
-      return this.hub.watch(path, opts.recursive === true, opts.stream === true, since, this.currentIndex);
+      return this.hub.watch(path, opts.recursive === true, opts.stream === true, since, this.currentIndex, opts.replay === true);
     } catch (err) {
       if (err instanceof EtcdError) err.index = this.currentIndex;
       throw err;

@@ -23,9 +23,18 @@ export class WatcherHub implements WatcherRegistry {
   /**
    * A watcher on `key`. When a matching event at or after `sinceIndex` is in the history, the watcher
    * already holds it and is not registered. Throws 401 (index to be filled by the caller) when
-   * `sinceIndex` is older than the history window.
+   * `sinceIndex` is older than the history window. With `replay`, a stream watcher is handed every
+   * matching event of the history from `sinceIndex` on and stays registered for the ones to come
+   * (etcd hands a stream only the first past event, and no later ones).
    */
-  watch(key: string, recursive: boolean, stream: boolean, sinceIndex: number, storeIndex: number): Watcher {
+  watch(key: string, recursive: boolean, stream: boolean, sinceIndex: number, storeIndex: number, replay = false): Watcher {
+    if (stream && replay) {
+      // Every past event, then the live ones: the past ones all precede storeIndex, the live ones follow it.
+      const past = this.history.scanAll(key, recursive, sinceIndex);
+      const w = this.register(new Watcher(key, recursive, stream, sinceIndex, storeIndex, this));
+      w.preload(past);
+      return w;
+    }
     const past = this.history.scan(key, recursive, sinceIndex);
     if (past !== null) {
       const w = new Watcher(key, recursive, stream, sinceIndex, storeIndex, null);
@@ -33,7 +42,11 @@ export class WatcherHub implements WatcherRegistry {
       w.detach();
       return w;
     }
-    const w = new Watcher(key, recursive, stream, sinceIndex, storeIndex, this);
+    return this.register(new Watcher(key, recursive, stream, sinceIndex, storeIndex, this));
+  }
+
+  private register(w: Watcher): Watcher {
+    const key = w.key;
     let set = this.byPath.get(key);
     if (set === undefined) {
       set = new Set();

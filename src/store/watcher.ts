@@ -30,6 +30,8 @@ export class Watcher {
   private listener: WatchListener | null = null;
   private onDrop: (() => void) | null = null;
   private queue: StoreEvent[] | null = null;
+  /** How many events may wait for a listener: `QUEUE_LIMIT` new ones beyond any preloaded. */
+  private queueLimit = QUEUE_LIMIT;
   private registry: WatcherRegistry | null;
 
   constructor(
@@ -88,12 +90,22 @@ export class Watcher {
     }
     if (this.dropped) return;
     const queue = (this.queue ??= []);
-    if (queue.length < QUEUE_LIMIT) {
+    if (queue.length < this.queueLimit) {
       queue.push(event);
       return;
     }
     this.dropped = true;
     this.remove();
+  }
+
+  /**
+   * Hub side, before anyone listens: events from the history that `listen` hands over first. Not
+   * bound by the queue's limit: the history's size bounds them.
+   */
+  preload(events: readonly StoreEvent[]): void {
+    if (events.length === 0) return;
+    this.queue = [...events, ...(this.queue ?? [])];
+    this.queueLimit += events.length;
   }
 
   /** Hub side: the hub already dropped its reference. */

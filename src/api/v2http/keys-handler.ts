@@ -9,6 +9,7 @@ import type { StoreEvent } from '../../store/request.js';
 import type { Watcher } from '../../store/watcher.js';
 import { statusOfErrorCode } from './error-status.js';
 import { parseFormInto, type FormValues } from './form.js';
+import { acceptsEventStream, eventMessage, idOnlyMessage, lastEventIndex } from './event-stream.js';
 import { errorLine, eventLine, sharedEventLine } from './go-json.js';
 import { parseKeyRequest, toStoreRequest, type KeyRequest } from './key-request.js';
 import type { ClientMetrics } from './metrics.js';
@@ -20,6 +21,7 @@ const KEYS_PREFIX_LENGTH = '/v2/keys'.length;
 const KEYS_METHODS = 'HEAD,GET,PUT,POST,DELETE';
 /** A stream watcher whose client reads slower than this many buffered bytes is dropped. */
 const STREAM_BACKLOG_LIMIT = 4 * 1024 * 1024;
+const TEXT_EVENT_STREAM = 'text/event-stream';
 
 /** Go's mime.ParseMediaType, reduced to what the form decision needs. */
 function mediaType(contentType: string | undefined): { type: string; error: string | null } {
@@ -69,7 +71,7 @@ export class KeysHandler {
     }
     const form: FormValues = new Map();
     const err = rawQuery === '' ? null : parseFormInto(form, rawQuery);
-    this.dispatch(res, method, key, form, err, headers);
+    this.dispatch(req, res, method, key, form, err, headers);
   }
 
   /** An urlencoded body, already read by the server; larger than allowed is error 210 and the connection ends. */
@@ -93,10 +95,11 @@ export class KeysHandler {
       const queryErr = parseFormInto(form, rawQuery);
       err ??= queryErr;
     }
-    this.dispatch(res, method, key, form, err, headers);
+    this.dispatch(req, res, method, key, form, err, headers);
   }
 
   private dispatch(
+    req: Http1Request,
     res: Http1Response,
     method: string,
     key: string,
@@ -129,7 +132,7 @@ export class KeysHandler {
           )
           .catch((err: unknown) => sendInternalError(res, err));
       } else if (r.wait) {
-        this.watch(res, r, headers);
+        this.watch(req, res, r, headers);
       } else {
         this.get(res, r, headers);
       }
@@ -166,17 +169,23 @@ export class KeysHandler {
     this.sendEvent(res, headers, event, false);
   }
 
-  private watch(res: Http1Response, r: KeyRequest, headers: HeaderList): void {
+  private watch(req: Http1Request, res: Http1Response, r: KeyRequest, headers: HeaderList): void {
+    // Opt-in Server-Sent Events: always a stream, resumed after the client's Last-Event-ID.
+    const sse = acceptsEventStream(req.headers.accept);
+    const lastSeen = sse ? lastEventIndex(req.headers['last-event-id']) : null;
+    const sinceIndex = lastSeen === null ? r.waitIndex : Math.max(r.waitIndex, lastSeen + 1);
+    const stream = r.stream || sse;
     let watcher: Watcher;
     try {
-      watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream: r.stream, sinceIndex: r.waitIndex });
+      watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream, sinceIndex, replay: sse });
     } catch (err) {
       this.reply(res, headers, err);
       return;
     }
+    if (sse) headers.push('Cache-Control', 'no-cache');
     headers.push(
       'Content-Type',
-      APPLICATION_JSON,
+      sse ? TEXT_EVENT_STREAM : APPLICATION_JSON,
       'X-Etcd-Index',
       String(watcher.startIndex),
       'X-Raft-Index',
@@ -185,8 +194,8 @@ export class KeysHandler {
       String(this.face.raftTerm()),
     );
     res.writeHead(200, headers);
-    res.flushHeaders();
-    const stream = r.stream;
+    if (sse) res.write(idOnlyMessage(sinceIndex > 0 ? sinceIndex - 1 : watcher.startIndex));
+    else res.flushHeaders();
     // The opt-in waitTimeout: a watch that saw no event (or a stream, whatever it saw) ends with
     // what it has sent so far once it has waited that long.
     let timer: NodeJS.Timeout | null = null;
@@ -209,7 +218,7 @@ export class KeysHandler {
     watcher.listen(
       (event) => {
         try {
-          this.deliver(res, watcher, event, stream);
+          this.deliver(res, watcher, event, stream, sse);
         } catch (err) {
           watcher.remove();
           sendInternalError(res, err);
@@ -224,7 +233,7 @@ export class KeysHandler {
   }
 
   /** Writes one event to a watch response; a long poll ends with it, a stream may fall behind. */
-  private deliver(res: Http1Response, watcher: Watcher, event: StoreEvent, stream: boolean): void {
+  private deliver(res: Http1Response, watcher: Watcher, event: StoreEvent, stream: boolean, sse: boolean): void {
     if (res.writableEnded || res.destroyed) {
       watcher.remove();
       return;
@@ -234,7 +243,7 @@ export class KeysHandler {
       res.end(sharedEventLine(event));
       return;
     }
-    res.write(sharedEventLine(event));
+    res.write(sse ? eventMessage(event.index, sharedEventLine(event)) : sharedEventLine(event));
     if (res.writableLength > STREAM_BACKLOG_LIMIT) {
       watcher.remove();
       res.end();

@@ -252,6 +252,25 @@ describe('store watches', () => {
     assert.equal(s.watcherCount, 0);
   });
 
+  it('a stream from the past gets only the first past event, as etcd; with replay every one, then live ones', () => {
+    const s = new Store();
+    for (let i = 1; i <= 250; i++) s.apply(set(i % 2 === 0 ? '/rp/even' : '/rp/odd', String(i)));
+    const plain: number[] = [];
+    s.watch('/rp/even', { stream: true, sinceIndex: 1 }).listen((e) => plain.push(e.index));
+    const replayed: number[] = [];
+    const w = s.watch('/rp/even', { stream: true, sinceIndex: 1, replay: true });
+    s.apply(set('/rp/even', 'live'));
+    w.listen((e) => replayed.push(e.index));
+    s.apply(set('/rp/odd', 'skipped'));
+    s.apply(set('/rp/even', 'live again'));
+    assert.deepEqual(plain, [2]);
+    // 125 past events (more than a watcher queues while nobody listens), then the two live ones.
+    assert.deepEqual(replayed, [...Array.from({ length: 125 }, (_, i) => 2 * (i + 1)), 251, 253]);
+    assert.equal(w.dropped, false);
+    for (let i = 0; i < 1000; i++) s.apply(set('/rp/odd', String(i)));
+    expectError(() => s.watch('/rp/even', { stream: true, sinceIndex: 64, replay: true }), 401, 'the requested history has been cleared [254/64]', 1253);
+  });
+
   it('401 once the history window has moved past waitIndex', () => {
     const s = new Store();
     for (let i = 0; i < 1077; i++) s.apply(set('/k', String(i)));
