@@ -64,5 +64,7 @@ stage fault node --import tsx test/cluster/fault.ts --seeds 3 --duration 20 --im
 stage cluster-conformance node --import tsx test/cluster/conformance-3node.ts --impl flotilla
 stage confd-cases node --import tsx test/confd-cases/run.ts --impl flotilla
 stage confd node --import tsx --test --test-reporter=tap --test-concurrency=1 test/confd-cases/watch.test.ts test/confd-cases/etcd-backend.test.ts test/confd-cases/tls.test.ts
+# A real browser (Debian's chromium) reading watches as Server-Sent Events.
+stage browser node --import tsx --test --test-reporter=tap --test-concurrency=1 test/browser/event-source.test.ts
 
 echo "total: $passed passed, $failed failed"
