@@ -34,7 +34,7 @@ before(async () => {
   otherOrigin = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>other</title>'));
   await new Promise<void>((r) => otherOrigin.listen(0, '127.0.0.1', r));
   otherBase = `http://127.0.0.1:${(otherOrigin.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'], timeout: 30_000 });
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'], timeout: 30_000 });
 });
 
 after(async () => {
