@@ -226,6 +226,17 @@ describe('watches as Server-Sent Events', () => {
     });
   });
 
+  it('answer a Last-Event-ID the history no longer reaches with etcd\'s 401 error', async () => {
+    const old = await put('/sse/gone', 'first');
+    for (let i = 0; i < 1001; i++) await put('/sse/other', String(i));
+    const r = await openEventStream('/v2/keys/sse/gone?wait=true', { accept: 'text/event-stream', 'last-event-id': String(old) });
+    assert.equal(r.status, 400);
+    assert.equal(r.headers['content-type'], 'application/json');
+    const body = JSON.parse(await r.ended) as { errorCode: number; cause: string };
+    assert.equal(body.errorCode, 401);
+    assert.match(body.cause, new RegExp(`/${old + 1}\\]$`));
+  });
+
   it('answer an error as etcd does, before any stream starts', async () => {
     await put('/sse/file', 'x');
     const r = await openEventStream('/v2/keys/sse/file/child?wait=true&waitIndex=abc');
