@@ -58,7 +58,7 @@ export class EventHistory {
    * happened yet. Throws 401 when `index` is older than the retained window (the error's index is
    * left 0 for the caller to fill in).
    */
-  scan(key: string, recursive: boolean, index: number): StoreEvent | null {
+  scan(key: string, recursive: boolean, index: number, accept?: (e: StoreEvent) => boolean): StoreEvent | null {
     if (index < this.startIndex) {
       throw new EtcdError(
         ErrorCode.EventIndexCleared,
@@ -79,15 +79,15 @@ export class EventHistory {
         // etcd matches a removed directory by plain string prefix, without a '/' boundary.
         ok = key.startsWith(e.prevNode.key ?? '/');
       }
-      if (ok) return e;
+      if (ok && (accept === undefined || accept(e))) return e;
     }
     return null;
   }
 
   /** Every event `scan` would find from `index` on, in index order (401 when `index` was cleared). */
-  scanAll(key: string, recursive: boolean, index: number): StoreEvent[] {
+  scanAll(key: string, recursive: boolean, index: number, accept?: (e: StoreEvent) => boolean): StoreEvent[] {
     const found: StoreEvent[] = [];
-    for (let e = this.scan(key, recursive, index); e !== null; e = this.scan(key, recursive, e.index + 1)) found.push(e);
+    for (let e = this.scan(key, recursive, index, accept); e !== null; e = this.scan(key, recursive, e.index + 1, accept)) found.push(e);
     return found;
   }
 

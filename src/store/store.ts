@@ -27,6 +27,7 @@ import { decodeSnapshot, SnapshotWriter, type NodeImage, type NodeImageSource, t
 import { emptyStoreStats, type StoreCounter, type StoreStatsJSON } from './store-stats.js';
 import { TtlHeap } from './ttl-heap.js';
 import type { Watcher } from './watcher.js';
+import type { WatchFilter } from './watch-filter.js';
 import { WatcherHub } from './watcher-hub.js';
 
 export interface GetOptions {
@@ -43,6 +44,8 @@ export interface WatchOptions {
   readonly sinceIndex?: number;
   /** A stream gets every matching past event from `sinceIndex` on, not only the first (see `WatcherHub.watch`). */
   readonly replay?: boolean;
+  /** Opt-in narrowing by depth and action (see `WatchFilter`). */
+  readonly filter?: WatchFilter | null;
 }
 
 export class Store {
@@ -481,7 +484,7 @@ export class Store {
     const path = cleanPath(key);
     const since = opts.sinceIndex !== undefined && opts.sinceIndex > 0 ? opts.sinceIndex : this.currentIndex + 1;
     try {
-      return this.hub.watch(path, opts.recursive === true, opts.stream === true, since, this.currentIndex, opts.replay === true);
+      return this.hub.watch(path, opts.recursive === true, opts.stream === true, since, this.currentIndex, opts.replay === true, opts.filter ?? null);
     } catch (err) {
       if (err instanceof EtcdError) err.index = this.currentIndex;
       throw err;

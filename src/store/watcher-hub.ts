@@ -1,4 +1,5 @@
 import { EventHistory } from './event-history.js';
+import { passesFilter, type WatchFilter } from './watch-filter.js';
 import type { StoreEvent } from './request.js';
 import { Watcher, type WatcherRegistry } from './watcher.js';
 
@@ -27,22 +28,31 @@ export class WatcherHub implements WatcherRegistry {
    * matching event of the history from `sinceIndex` on and stays registered for the ones to come
    * (etcd hands a stream only the first past event, and no later ones).
    */
-  watch(key: string, recursive: boolean, stream: boolean, sinceIndex: number, storeIndex: number, replay = false): Watcher {
+  watch(
+    key: string,
+    recursive: boolean,
+    stream: boolean,
+    sinceIndex: number,
+    storeIndex: number,
+    replay = false,
+    filter: WatchFilter | null = null,
+  ): Watcher {
+    const accept = filter === null ? undefined : (e: StoreEvent): boolean => passesFilter(filter, key, e);
     if (stream && replay) {
       // Every past event, then the live ones: the past ones all precede storeIndex, the live ones follow it.
-      const past = this.history.scanAll(key, recursive, sinceIndex);
-      const w = this.register(new Watcher(key, recursive, stream, sinceIndex, storeIndex, this));
+      const past = this.history.scanAll(key, recursive, sinceIndex, accept);
+      const w = this.register(new Watcher(key, recursive, stream, sinceIndex, storeIndex, this, filter));
       w.preload(past);
       return w;
     }
-    const past = this.history.scan(key, recursive, sinceIndex);
+    const past = this.history.scan(key, recursive, sinceIndex, accept);
     if (past !== null) {
-      const w = new Watcher(key, recursive, stream, sinceIndex, storeIndex, null);
+      const w = new Watcher(key, recursive, stream, sinceIndex, storeIndex, null, filter);
       w.deliver(past);
       w.detach();
       return w;
     }
-    return this.register(new Watcher(key, recursive, stream, sinceIndex, storeIndex, this));
+    return this.register(new Watcher(key, recursive, stream, sinceIndex, storeIndex, this, filter));
   }
 
   private register(w: Watcher): Watcher {
@@ -96,6 +106,7 @@ export class WatcherHub implements WatcherRegistry {
     if (!exact && isHiddenBelow(path, key)) return;
     for (const w of set) {
       if (!(w.recursive || exact || removed) || event.index < w.sinceIndex) continue;
+      if (w.filter !== null && !passesFilter(w.filter, w.key, event)) continue;
       if (!w.stream) {
         set.delete(w);
         this.count--;

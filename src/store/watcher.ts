@@ -1,4 +1,5 @@
 import type { StoreEvent } from './request.js';
+import type { WatchFilter } from './watch-filter.js';
 
 export type WatchListener = (event: StoreEvent) => void;
 
@@ -23,6 +24,8 @@ export class Watcher {
   readonly sinceIndex: number;
   /** The store index when the watch was made (reported as X-Etcd-Index). */
   readonly startIndex: number;
+  /** Opt-in narrowing: events it rejects are not this watcher's (see `WatchFilter`). */
+  readonly filter: WatchFilter | null;
   /** True once the watcher no longer receives events (finished, removed or dropped). */
   removed = false;
   /** True when the watcher was dropped because events piled up undelivered. */
@@ -41,6 +44,7 @@ export class Watcher {
     sinceIndex: number,
     startIndex: number,
     registry: WatcherRegistry | null,
+    filter: WatchFilter | null = null,
   ) {
     this.key = key;
     this.recursive = recursive;
@@ -48,6 +52,7 @@ export class Watcher {
     this.sinceIndex = sinceIndex;
     this.startIndex = startIndex;
     this.registry = registry;
+    this.filter = filter;
   }
 
   /**

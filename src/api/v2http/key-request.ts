@@ -6,6 +6,7 @@ import { EtcdError, ErrorCode } from '../../store/errors.js';
 import type { WriteRequest } from '../../store/request.js';
 import { parseGoBool, parseGoUint64, type FormValues } from './form.js';
 import { parseGoDuration } from '../../go/time.js';
+import { watchableActions, type WatchFilter } from '../../store/watch-filter.js';
 
 export interface KeyRequest {
   readonly method: string;
@@ -34,6 +35,12 @@ export interface KeyRequest {
    * as etcd does. Ignored, like etcd ignores unknown parameters, when `wait` is not true.
    */
   readonly waitTimeoutMs: number | null;
+  /**
+   * Flotilla's opt-in narrowing of a watch: `level=N` (only keys at most N levels below the
+   * watched one) and `filter=create,delete` (only these actions). Null when neither is given, and
+   * when `wait` is not true (then both are ignored, as etcd ignores parameters it does not know).
+   */
+  readonly watchFilter: WatchFilter | null;
   readonly ttl: number | null;
   readonly refresh: boolean | null;
   readonly noValueOnSuccess: boolean;
@@ -76,6 +83,28 @@ function waitTimeoutParam(form: FormValues): number | null {
   return Math.min(Math.max(1, Math.ceil(ms)), MAX_TIMER_MS);
 }
 
+/** `level` and `filter` of a watch; null when neither narrows it. */
+function watchFilterParams(form: FormValues): WatchFilter | null {
+  let maxDepth: number | null = null;
+  const rawLevel = form.get('level');
+  if (rawLevel !== undefined && rawLevel !== '') {
+    const level = parseGoUint64(rawLevel);
+    if (level === null) throw requestError(ErrorCode.InvalidField, 'invalid value for "level"');
+    if (level > 0) maxDepth = level;
+  }
+  let actions: Set<string> | null = null;
+  const rawFilter = form.get('filter');
+  if (rawFilter !== undefined) {
+    for (const part of rawFilter.split(',')) {
+      const action = part.trim();
+      if (action === '') continue;
+      if (!watchableActions.has(action)) throw requestError(ErrorCode.InvalidField, 'invalid value for "filter"');
+      (actions ??= new Set()).add(action);
+    }
+  }
+  return maxDepth === null && actions === null ? null : { maxDepth, actions };
+}
+
 /** Parses and validates the parameters of a keys request. Throws `EtcdError` (index 0). */
 export function parseKeyRequest(method: string, key: string, form: FormValues): KeyRequest {
   const prevIndex = uintParam(form, 'prevIndex');
@@ -116,6 +145,7 @@ export function parseKeyRequest(method: string, key: string, form: FormValues): 
     }
   }
   const waitTimeoutMs = wait ? waitTimeoutParam(form) : null;
+  const watchFilter = wait ? watchFilterParams(form) : null;
   const consistent = (form.get('consistent') ?? '').toLowerCase() === 'true';
   return {
     method,
@@ -133,6 +163,7 @@ export function parseKeyRequest(method: string, key: string, form: FormValues): 
     consistent,
     stream,
     waitTimeoutMs,
+    watchFilter,
     ttl,
     refresh,
     noValueOnSuccess,

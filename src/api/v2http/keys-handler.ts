@@ -177,7 +177,7 @@ export class KeysHandler {
     const stream = r.stream || sse;
     let watcher: Watcher;
     try {
-      watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream, sinceIndex, replay: sse });
+      watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream, sinceIndex, replay: sse, filter: r.watchFilter });
     } catch (err) {
       this.reply(res, headers, err);
       return;

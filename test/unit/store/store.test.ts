@@ -271,6 +271,30 @@ describe('store watches', () => {
     expectError(() => s.watch('/rp/even', { stream: true, sinceIndex: 64, replay: true }), 401, 'the requested history has been cleared [254/64]', 1253);
   });
 
+  it('level and filter narrow a watch: other events neither wake nor use up a long poll', () => {
+    const s = new Store();
+    const del = (key: string): WriteRequest => ({ op: 'delete', key, dir: false, recursive: false, time: T0 });
+    s.apply(set('/svc/a/config/port', '80'));
+    const children: string[] = [];
+    s.watch('/svc', { recursive: true, stream: true, filter: { maxDepth: 1, actions: null } }).listen((e) => children.push(`${e.action} ${e.node.key}`));
+    const removals: string[] = [];
+    s.watch('/svc', { recursive: true, stream: true, filter: { maxDepth: null, actions: new Set(['delete', 'expire']) } }).listen((e) => removals.push(`${e.action} ${e.node.key}`));
+    const poll: string[] = [];
+    s.watch('/', { recursive: true, filter: { maxDepth: 2, actions: new Set(['create', 'set']) } }).listen((e) => poll.push(`${e.action} ${e.node.key}`));
+    s.apply(set('/svc/a/config/port', '81')); // three levels below /svc: no child event; four below /
+    s.apply(del('/svc/a/config/port'));
+    s.apply(set('/svc/b', 'up')); // a child of /svc, two levels below /
+    s.apply(del('/svc/b'));
+    assert.deepEqual(children, ['set /svc/b', 'delete /svc/b']);
+    assert.deepEqual(removals, ['delete /svc/a/config/port', 'delete /svc/b']);
+    assert.deepEqual(poll, ['set /svc/b']);
+    assert.equal(s.watcherCount, 2, 'the long poll ended with its event; the streams stay');
+    // From the history, the first event that passes: the child set at index 4, not the deeper ones.
+    const past: number[] = [];
+    s.watch('/svc', { recursive: true, sinceIndex: 1, filter: { maxDepth: 1, actions: null } }).listen((e) => past.push(e.index));
+    assert.deepEqual(past, [4]);
+  });
+
   it('401 once the history window has moved past waitIndex', () => {
     const s = new Store();
     for (let i = 0; i < 1077; i++) s.apply(set('/k', String(i)));

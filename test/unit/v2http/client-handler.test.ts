@@ -232,6 +232,25 @@ describe('client handler', () => {
     assert.equal(face.store.watcherCount, 0);
   });
 
+  it('level and filter (opt-in): a watch on a directory is answered only by the changes it asked for', async () => {
+    await send('PUT', '/v2/keys/lv/a/deep/x', 'value=0');
+    const children = await openWatch('/v2/keys/lv?wait=true&recursive=true&level=1');
+    const removals = await openWatch('/v2/keys/lv?wait=true&recursive=true&filter=delete,expire');
+    const childEvent = children.nextLine();
+    const removalEvent = removals.nextLine();
+    await send('PUT', '/v2/keys/lv/a/deep/x', 'value=1');
+    await send('PUT', '/v2/keys/lv/b', 'value=new');
+    assert.deepEqual(JSON.parse(await childEvent).node, JSON.parse((await send('GET', '/v2/keys/lv/b')).body).node);
+    assert.equal(face.store.watcherCount, 1, 'the removal watch still waits');
+    await send('DELETE', '/v2/keys/lv/a/deep/x');
+    const removed = JSON.parse(await removalEvent);
+    assert.deepEqual([removed.action, removed.node.key], ['delete', '/lv/a/deep/x']);
+    assert.equal(face.store.watcherCount, 0);
+    const bad = await send('GET', '/v2/keys/lv?wait=true&filter=get');
+    assert.equal(bad.status, 400);
+    assert.deepEqual(JSON.parse(bad.body), { errorCode: 209, message: 'Invalid field', cause: 'invalid value for "filter"', index: 0 });
+  });
+
   it('waitTimeout: a bad value is refused like a bad waitIndex', async () => {
     const r = await send('GET', '/v2/keys/h/quiet?wait=true&waitTimeout=soon');
     assert.equal(r.status, 400);

@@ -95,6 +95,25 @@ describe('key request validation', () => {
     assert.equal(validationError('GET', 'wait=true&waitIndex=x&waitTimeout=abc').code, 203);
   });
 
+  it('level and filter (opt-in) narrow a watch, only on a watch', () => {
+    const filter = (q: string): unknown => {
+      const f = parseKeyRequest('GET', '/k', form(q)).watchFilter;
+      return f === null ? null : { maxDepth: f.maxDepth, actions: f.actions === null ? null : [...f.actions] };
+    };
+    assert.equal(filter('wait=true'), null);
+    assert.deepEqual(filter('wait=true&recursive=true&level=1'), { maxDepth: 1, actions: null });
+    assert.deepEqual(filter('wait=true&filter=create,%20delete,,expire'), { maxDepth: null, actions: ['create', 'delete', 'expire'] });
+    assert.deepEqual(filter('wait=true&level=2&filter=compareAndSwap'), { maxDepth: 2, actions: ['compareAndSwap'] });
+    assert.equal(filter('wait=true&level=0&filter='), null, 'level 0 and an empty filter narrow nothing');
+    assert.equal(filter('level=x&filter=nope'), null, 'ignored without wait, as etcd ignores unknown parameters');
+    for (const bad of ['x', '-1', '1.5']) {
+      assert.deepEqual(validationError('GET', `wait=true&level=${bad}`), { code: 209, cause: 'invalid value for "level"' }, bad);
+    }
+    for (const bad of ['get', 'Create', 'create,bogus']) {
+      assert.deepEqual(validationError('GET', `wait=true&filter=${bad}`), { code: 209, cause: 'invalid value for "filter"' }, bad);
+    }
+  });
+
   it('an empty ttl means permanent', () => {
     assert.equal(parseKeyRequest('PUT', '/k', form('ttl=')).ttl, null);
     assert.equal(parseKeyRequest('PUT', '/k', form('ttl=007')).ttl, 7);
