@@ -1,6 +1,7 @@
 /** The typed etcd v2 client: keys, watches, members, stats, version and health over a failover transport. */
 import { ClusterTransport, type CallBounds, type RequestShape } from './cluster-transport.js';
-import { keysPath, encodeParams } from './key-path.js';
+import { cleanPath, keysPath, encodeParams } from './key-path.js';
+import { passesFilter, type WatchFilter } from '../store/watch-filter.js';
 import { decodeKeysReply } from './reply-decoder.js';
 import { Watcher } from './watcher.js';
 import { InvalidResponseError, MembersApiError } from './errors.js';
@@ -213,12 +214,18 @@ export class EtcdClient {
   /** A stream of changes of `key` (or its subtree with recursive), as an async iterator. */
   watch(key: string, options: WatchOptions = {}): Watcher {
     const base = keysPath(key);
+    const maxDepth = options.level !== undefined && options.level > 0 ? options.level : null;
+    const actions = options.actions !== undefined && options.actions.length > 0 ? new Set<string>(options.actions) : null;
+    const filter: WatchFilter | null = maxDepth === null && actions === null ? null : { maxDepth, actions };
+    const watched = cleanPath(key);
     return new Watcher(async (waitIndex, signal, onRegisteredAt) => {
       const params: Record<string, string> = {
         wait: 'true',
         waitIndex: String(waitIndex ?? 0),
         recursive: String(options.recursive === true),
       };
+      if (filter?.maxDepth != null) params.level = String(filter.maxDepth);
+      if (filter?.actions != null) params.filter = [...filter.actions].join(',');
       const reply = await this.transport.request(
         {
           method: 'GET',
@@ -231,7 +238,7 @@ export class EtcdClient {
         { signal, isWait: true },
       );
       return decodeKeysReply(reply);
-    }, options);
+    }, options, filter === null ? null : (event) => passesFilter(filter, watched, event));
   }
 
   // ------------------------------------------------------------------ members

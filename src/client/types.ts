@@ -158,4 +158,12 @@ export interface WatchOptions {
   /** Upper bound on the pause between reconnection attempts (default 1000 ms). */
   maxRetryDelayMs?: number;
   signal?: AbortSignal;
+  /**
+   * Only changes at most this many levels below the watched key (1: its children). Flotilla
+   * narrows the watch on the server (`level`); against etcd, which has no such parameter, the
+   * watcher skips the other events itself. Either way the next wait index moves past them.
+   */
+  level?: number;
+  /** Only changes with these actions (`filter` on Flotilla; skipped by the watcher against etcd). */
+  actions?: readonly EtcdAction[];
 }

@@ -22,7 +22,15 @@ export class Watcher implements AsyncIterableIterator<EtcdResponse> {
   private stopped = false;
   private readonly detachOuter: () => void;
 
-  constructor(private readonly poll: LongPoll, options: WatchOptions = {}) {
+  /**
+   * @param accept events it rejects are skipped (the wait index still moves past them): the
+   *   client-side half of `level` and `actions`, for servers that do not narrow watches.
+   */
+  constructor(
+    private readonly poll: LongPoll,
+    options: WatchOptions = {},
+    private readonly accept: ((event: EtcdResponse) => boolean) | null = null,
+  ) {
     this.nextWaitIndex = options.afterIndex !== undefined && options.afterIndex > 0 ? options.afterIndex + 1 : undefined;
     this.resumeOnError = options.resumeOnError ?? true;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 1000;
@@ -51,6 +59,7 @@ export class Watcher implements AsyncIterableIterator<EtcdResponse> {
         });
         if (event === null) continue;
         this.nextWaitIndex = event.node.modifiedIndex + 1;
+        if (this.accept !== null && !this.accept(event)) continue;
         return { value: event, done: false };
       } catch (err) {
         if (this.stopped || err instanceof CallAbortedError) break;

@@ -3,7 +3,11 @@
  * that only wants its children coming and going, say, need not be woken by every change deeper
  * down, and a long poll is not used up by such a change.
  */
-import type { StoreEvent } from './request.js';
+/** What filtering reads of an event: the store's events and the client library's replies alike. */
+export interface FilteredEvent {
+  readonly action: string;
+  readonly node: { readonly key?: string };
+}
 
 export interface WatchFilter {
   /**
@@ -36,7 +40,7 @@ function depthBelow(watched: string, key: string): number {
   return depth;
 }
 
-export function passesFilter(filter: WatchFilter, watched: string, event: StoreEvent): boolean {
+export function passesFilter(filter: WatchFilter, watched: string, event: FilteredEvent): boolean {
   if (filter.actions !== null && !filter.actions.has(event.action)) return false;
   return filter.maxDepth === null || depthBelow(watched, event.node.key ?? '/') <= filter.maxDepth;
 }
