@@ -5,8 +5,9 @@
  *
  * `EventSource` reconnects by itself and names the last id it saw in `Last-Event-ID`; the watch
  * then resumes after that index and replays every matching event the history still holds (a plain
- * `stream=true` watch gets only the first), so a dropped connection loses nothing. The stream opens with a message that carries only an id (the index the watch starts
- * after): it fires no event, but a reconnect before the first event resumes from there too.
+ * `stream=true` watch gets only the first), so a dropped connection loses nothing. The stream
+ * opens with a message that carries only an id (the index the watch starts after): it fires no
+ * event, but a reconnect before the first event resumes from there too.
  */
 
 /** Whether an `Accept` header lists `text/event-stream` (any case, parameters ignored). */
