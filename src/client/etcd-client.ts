@@ -226,6 +226,7 @@ export class EtcdClient {
       };
       if (filter?.maxDepth != null) params.level = String(filter.maxDepth);
       if (filter?.actions != null) params.filter = [...filter.actions].join(',');
+      if (options.pollTimeoutMs !== undefined && options.pollTimeoutMs > 0) params.waitTimeout = `${Math.ceil(options.pollTimeoutMs)}ms`;
       const reply = await this.transport.request(
         {
           method: 'GET',

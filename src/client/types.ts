@@ -166,4 +166,10 @@ export interface WatchOptions {
   level?: number;
   /** Only changes with these actions (`filter` on Flotilla; skipped by the watcher against etcd). */
   actions?: readonly EtcdAction[];
+  /**
+   * Flotilla ends each long poll that saw no change after this many ms (its opt-in `waitTimeout`)
+   * and the watcher polls again from the same index, so a connection that died unnoticed is
+   * replaced within that time. etcd ignores it and holds the poll open.
+   */
+  pollTimeoutMs?: number;
 }
