@@ -37,6 +37,8 @@ function isTransferMarker(ctx: Uint8Array | null): boolean {
 const emptyData = new Uint8Array(0);
 /** Quick re-campaigns allowed after a split vote that followed a leader's death (see `retrySplitVoteSoon`). */
 const maxQuickRetries = 2;
+/** A quick re-campaign comes within this many ticks (1 to this, at random). */
+const quickRetryTicks = 3;
 
 /**
  * The Raft state machine of one member. Pure: it changes only through `tick()` and `step()`, and
@@ -430,9 +432,9 @@ export class Raft {
    */
   private retrySplitVoteSoon(): void {
     if (this.quickRetries === 0) return;
-    if (this.electionElapsed >= this.randomizedElectionTimeout - 3) return; // already due (or retrying) this term
+    if (this.electionElapsed >= this.randomizedElectionTimeout - quickRetryTicks) return; // already due (or retrying) this term
     this.quickRetries--;
-    this.electionElapsed = this.randomizedElectionTimeout - 1 - this.random.intn(3);
+    this.electionElapsed = this.randomizedElectionTimeout - 1 - this.random.intn(quickRetryTicks);
   }
 
   pastElectionTimeout(): boolean {

@@ -7,12 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createClientServer } from '../../src/api/v2http/client-server.js';
 import type { Http1Server } from '../../src/http1/index.js';
+import { httpRequest } from '../support/cluster.js';
 import { MemoryServer } from '../support/memory-server.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,15 +47,9 @@ after(async () => {
   await new Promise((r) => otherOrigin?.close(r));
 });
 
-function put(key: string, value: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}/v2/keys${key}`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(Number(res.headers['x-etcd-index'])));
-    });
-    req.on('error', reject);
-    req.end(`value=${encodeURIComponent(value)}`);
-  });
+async function put(key: string, value: string): Promise<number> {
+  const r = await httpRequest('PUT', `${base}/v2/keys${key}`, { body: `value=${encodeURIComponent(value)}` });
+  return Number(r.headers['x-etcd-index']);
 }
 
 interface PageState {

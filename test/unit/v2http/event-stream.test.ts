@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { acceptsEventStream, eventMessage, idOnlyMessage, lastEventIndex } from '../../../src/api/v2http/event-stream.js';
 import { createClientServer } from '../../../src/api/v2http/client-server.js';
 import type { Http1Server } from '../../../src/http1/index.js';
+import { httpRequest } from '../../support/cluster.js';
 import { MemoryServer } from '../../support/memory-server.js';
 
 let face: MemoryServer;
@@ -29,15 +30,9 @@ after(async () => {
 });
 
 /** PUTs a value; resolves with the new index. */
-function put(key: string, value: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${base}/v2/keys${key}`, { method: 'PUT', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(Number(res.headers['x-etcd-index'])));
-    });
-    req.on('error', reject);
-    req.end(`value=${encodeURIComponent(value)}`);
-  });
+async function put(key: string, value: string): Promise<number> {
+  const r = await httpRequest('PUT', `${base}/v2/keys${key}`, { body: `value=${encodeURIComponent(value)}` });
+  return Number(r.headers['x-etcd-index']);
 }
 
 interface Message {
@@ -114,15 +109,8 @@ function openEventStream(path: string, headers: Record<string, string> = { accep
 }
 
 /** What a plain long poll from `index` answers: the JSON each event message must carry. */
-function plainWatchBody(key: string, index: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    request(`${base}/v2/keys${key}?wait=true&waitIndex=${index}`, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(body));
-    }).on('error', reject).end();
-  });
+async function plainWatchBody(key: string, index: number): Promise<string> {
+  return (await httpRequest('GET', `${base}/v2/keys${key}?wait=true&waitIndex=${index}`)).text;
 }
 
 describe('event stream helpers', () => {
