@@ -53,3 +53,18 @@ export function emptyStoreStats(): StoreStatsJSON {
     watchers: 0,
   };
 }
+
+/** What the store counts for its Prometheus metrics, failed attempts included (see `Store.metricCounts`). */
+export interface StoreMetricCounts {
+  readonly reads: { readonly get: number; readonly getRecursive: number };
+  readonly writes: {
+    readonly set: number;
+    readonly create: number;
+    readonly update: number;
+    readonly delete: number;
+    readonly compareAndSwap: number;
+    readonly compareAndDelete: number;
+  };
+  readonly watchRequests: number;
+  readonly expires: number;
+}

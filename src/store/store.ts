@@ -24,7 +24,7 @@ import type {
   WriteRequest,
 } from './request.js';
 import { decodeSnapshot, SnapshotWriter, type NodeImage, type NodeImageSource, type SnapshotChunks } from './snapshot-codec.js';
-import { emptyStoreStats, type StoreCounter, type StoreStatsJSON } from './store-stats.js';
+import { emptyStoreStats, type StoreCounter, type StoreMetricCounts, type StoreStatsJSON } from './store-stats.js';
 import { TtlHeap } from './ttl-heap.js';
 import type { Watcher } from './watcher.js';
 import type { WatchFilter } from './watch-filter.js';
@@ -54,6 +54,8 @@ export class Store {
   private readonly hub: WatcherHub;
   private readonly ttlHeap = new TtlHeap();
   private readonly counters = emptyStoreStats();
+  /** Gets (failed ones included) split as etcd's `etcd_debugging_store_reads_total` splits them, and watches asked for. */
+  private readonly readCounts = { get: 0, getRecursive: 0, watchRequests: 0 };
   /** Number of the newest save; nodes created since carry it, as no running save can reach them. */
   private saveEpoch = 0;
   /** The save in progress, which needs the earlier image of every node changed before it got there. */
@@ -95,6 +97,28 @@ export class Store {
   /** Counters for `/v2/stats/store` (a fresh object). */
   stats(): StoreStatsJSON {
     return { ...this.counters, watchers: this.hub.count };
+  }
+
+  /**
+   * Counters behind the `etcd_debugging_store_*` metrics (a fresh object). As in etcd 3.4, reads
+   * and writes count attempts, failed ones included: reads by kind, writes by action (as
+   * `/v2/stats/store` counts their successes and failures), and watch requests.
+   */
+  metricCounts(): StoreMetricCounts {
+    const c = this.counters;
+    return {
+      reads: { get: this.readCounts.get, getRecursive: this.readCounts.getRecursive },
+      writes: {
+        set: c.setsSuccess + c.setsFail,
+        create: c.createSuccess + c.createFail,
+        update: c.updateSuccess + c.updateFail,
+        delete: c.deleteSuccess + c.deleteFail,
+        compareAndSwap: c.compareAndSwapSuccess + c.compareAndSwapFail,
+        compareAndDelete: c.compareAndDeleteSuccess + c.compareAndDeleteFail,
+      },
+      watchRequests: this.readCounts.watchRequests,
+      expires: c.expireCount,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -449,6 +473,8 @@ export class Store {
 
   /** A get: the node (and its children) at `key`. Throws 100/104 like etcd. */
   get(key: string, opts: GetOptions): StoreEvent {
+    if (opts.recursive === true) this.readCounts.getRecursive++;
+    else this.readCounts.get++;
     const path = cleanPath(key);
     let n: StoreNode;
     try {
@@ -481,6 +507,7 @@ export class Store {
    * still there; throws 401 when `sinceIndex` is older than the history window.
    */
   watch(key: string, opts: WatchOptions = {}): Watcher {
+    this.readCounts.watchRequests++;
     const path = cleanPath(key);
     const since = opts.sinceIndex !== undefined && opts.sinceIndex > 0 ? opts.sinceIndex : this.currentIndex + 1;
     try {
