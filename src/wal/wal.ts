@@ -33,6 +33,10 @@ export interface WalOptions {
    */
   skipSyncForCommitOnly?: boolean;
   io?: FileIo;
+  /** Told how long each fdatasync of the log took, in seconds (for the fsync-duration metric). */
+  onSync?: (seconds: number) => void;
+  /** Milliseconds from any fixed origin, to time the syncs. Default `performance.now`. */
+  now?: () => number;
 }
 
 export interface WalStats {
@@ -63,6 +67,8 @@ interface Waiter {
 interface WalState {
   dir: string;
   io: FileIo;
+  onSync: ((seconds: number) => void) | null;
+  now: () => number;
   segmentSize: number;
   syncMode: WalSyncMode;
   skipSyncForCommitOnly: boolean;
@@ -87,6 +93,8 @@ interface WalState {
 export class Wal {
   private readonly dir: string;
   private readonly io: FileIo;
+  private readonly onSync: ((seconds: number) => void) | null;
+  private readonly now: () => number;
   private readonly segmentSize: number;
   private readonly syncMode: WalSyncMode;
   private readonly skipSyncForCommitOnly: boolean;
@@ -122,6 +130,8 @@ export class Wal {
   private constructor(state: WalState) {
     this.dir = state.dir;
     this.io = state.io;
+    this.onSync = state.onSync;
+    this.now = state.now;
     this.segmentSize = state.segmentSize;
     this.syncMode = state.syncMode;
     this.skipSyncForCommitOnly = state.skipSyncForCommitOnly;
@@ -174,6 +184,8 @@ export class Wal {
       return new Wal({
         dir,
         io,
+        onSync: options.onSync ?? null,
+        now: options.now ?? (() => performance.now()),
         segmentSize,
         syncMode: options.syncMode ?? 'sync',
         skipSyncForCommitOnly: options.skipSyncForCommitOnly ?? false,
@@ -219,6 +231,8 @@ export class Wal {
     const wal = new Wal({
       dir,
       io,
+      onSync: options.onSync ?? null,
+      now: options.now ?? (() => performance.now()),
       segmentSize,
       syncMode: options.syncMode ?? 'sync',
       skipSyncForCommitOnly: options.skipSyncForCommitOnly ?? false,
@@ -353,9 +367,10 @@ export class Wal {
   }
 
   private async syncTail(): Promise<void> {
+    const start = this.now();
     if (this.syncMode === 'sync') this.io.syncData(this.fd);
     else await this.io.syncDataAsync(this.fd);
-    this.counters.fsyncs++;
+    this.synced(start);
     this.tailUnsynced = false;
   }
 
@@ -470,11 +485,18 @@ export class Wal {
     // the threadpool per batch. The fdatasync waits for the disk: on the loop only when blocking.
     this.io.writeAt(fd, bytes, position);
     if (sync) {
+      const start = this.now();
       if (blocking) this.io.syncData(fd);
       else await this.io.syncDataAsync(fd);
+      this.synced(start);
     }
-    if (sync) this.counters.fsyncs++;
     if (fd === this.fd) this.tailUnsynced = !sync;
+  }
+
+  /** Counts an fdatasync that began at `start` and reports how long it took. */
+  private synced(start: number): void {
+    this.counters.fsyncs++;
+    if (this.onSync !== null) this.onSync((this.now() - start) / 1000);
   }
 
   /** A failed write or fsync leaves the file in an unknown state: refuse everything from now on. */
