@@ -17,10 +17,13 @@ export class RoundTripTracker {
     this.heartbeatSentAt = now;
   }
 
-  heartbeatAnswered(now: number): void {
-    if (this.heartbeatSentAt === null) return;
-    this.stats.succeeded(now - this.heartbeatSentAt);
+  /** Records the answer to the last heartbeat; returns its round trip (ms), or null if none was pending. */
+  heartbeatAnswered(now: number): number | null {
+    if (this.heartbeatSentAt === null) return null;
+    const rtt = now - this.heartbeatSentAt;
+    this.stats.succeeded(rtt);
     this.heartbeatSentAt = null;
+    return rtt;
   }
 
   appendSent(lastIndex: number, now: number): void {

@@ -22,3 +22,19 @@ export function emptyCounters(): TransportCounters {
     recvBytes: 0, sendBytes: 0, droppedMessages: 0,
   };
 }
+
+/** What the transport counts for one peer. */
+export interface PeerCounters {
+  /** Bytes of message frames and snapshots written to the peer. */
+  readonly sentBytes: number;
+  /** Bytes of message frames and snapshots received from the peer. */
+  readonly receivedBytes: number;
+  /** Messages dropped for the peer (unreachable, queue full, snapshot failed). */
+  readonly sentFailures: number;
+  /** Streams from the peer closed as faulty or silent, and snapshots from it refused. */
+  readonly receivedFailures: number;
+  /** Whether the outbound stream to the peer is open now. */
+  readonly connected: boolean;
+  /** Times the outbound stream broke after it had been open. */
+  readonly disconnects: number;
+}

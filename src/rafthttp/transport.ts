@@ -16,7 +16,7 @@ import { PeerStream, STREAM_PATH } from './peer-stream.js';
 import { RoundTripTracker } from './round-trip-tracker.js';
 import { sendSnapshot, SNAPSHOT_PATH } from './snapshot-sender.js';
 import { RateWindow } from './rate-window.js';
-import { emptyCounters, type TransportCounters } from './transport-counters.js';
+import { emptyCounters, type PeerCounters, type TransportCounters } from './transport-counters.js';
 
 export interface RaftReceiver {
   /** A message from a peer, to be stepped into the local Raft node. */
@@ -60,6 +60,8 @@ export interface TransportOptions {
   isRemoved?: (id: bigint) => boolean;
   /** A peer answered 410 Gone: this member was removed from the cluster (etcd then stops). Called once. */
   onRemovedFromCluster?: () => void;
+  /** Told each heartbeat round trip to a peer, in seconds (for the round-trip metric). */
+  onRoundTrip?: (peer: bigint, seconds: number) => void;
   /** Where the transport logs refusals and lost peers. Default stderr. */
   log?: (line: string) => void;
 }
@@ -78,6 +80,8 @@ interface Peer {
   stream: PeerStream;
   tracker: RoundTripTracker;
   lastHeard: number | null;
+  /** What `peerCounters` reports for this peer. */
+  counts: { sentBytes: number; receivedBytes: number; sentFailures: number; receivedFailures: number; disconnects: number };
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -128,6 +132,7 @@ export class Transport {
     this.warnedUnknown.delete(id);
     const peer: Peer = {
       id, urls: [...urls], tracker: new RoundTripTracker(), lastHeard: null,
+      counts: { sentBytes: 0, receivedBytes: 0, sentFailures: 0, receivedFailures: 0, disconnects: 0 },
       stream: undefined as unknown as PeerStream,
     };
     this.peers.set(id, peer);
@@ -153,7 +158,10 @@ export class Transport {
       onDropped: (messages) => this.dropped(peer, messages.length),
       onOpen: () => {},
       onRemoved: () => this.removedFromCluster(peer.id),
-      onBroken: () => this.dropped(peer, 0),
+      onBroken: () => {
+        peer.counts.disconnects++;
+        this.dropped(peer, 0);
+      },
       onRefused: () => { if (!this.stopped) this.receiver.reportPeerDown(peer.id); },
       log: this.log,
     });
@@ -267,6 +275,13 @@ export class Transport {
     return n;
   }
 
+  /** Bytes and failures per peer, and whether its stream is connected (for metrics). */
+  peerCounters(): Map<bigint, PeerCounters> {
+    const out = new Map<bigint, PeerCounters>();
+    for (const [id, peer] of this.peers) out.set(id, { ...peer.counts, connected: peer.stream.state === 'open' });
+    return out;
+  }
+
   /** Whether the outbound stream to the peer is connected. */
   isConnected(id: bigint): boolean {
     return this.peers.get(id)?.stream.state === 'open';
@@ -335,10 +350,16 @@ export class Transport {
         this.counters.recvBytes += bytes;
         const now = this.now();
         this.recvRate.record(0, bytes, now);
-        if (peer) peer.lastHeard = now;
+        if (peer) {
+          peer.lastHeard = now;
+          peer.counts.receivedBytes += bytes;
+        }
       },
       onMessage: (m) => this.deliver(m),
-      onFault: (reason) => this.log(`closed the stream from ${idToHex(from)}: ${reason}`),
+      onFault: (reason) => {
+        if (peer) peer.counts.receivedFailures++;
+        this.log(`closed the stream from ${idToHex(from)}: ${reason}`);
+      },
       onClose: () => streams.delete(stream),
     });
     streams.add(stream);
@@ -360,6 +381,7 @@ export class Transport {
       if (failed) return;
       if (size + chunk.length > (body ? body.length : this.maxSnapshotBytes)) {
         failed = true;
+        this.receiveFailed(from);
         this.log(`refused a snapshot from ${idToHex(from)}: longer than ${body ? 'declared' : 'the limit'}`);
         this.refuse(req, res, 413, 'snapshot too large');
         return;
@@ -373,17 +395,22 @@ export class Transport {
       this.counters.recvBytes += size;
       this.recvRate.record(0, size, this.now());
       const peer = this.peers.get(from);
-      if (peer) peer.lastHeard = this.now();
+      if (peer) {
+        peer.lastHeard = this.now();
+        peer.counts.receivedBytes += size;
+      }
       if (!body) body = Buffer.concat(chunks, size);
       let m: Message;
       try {
         m = decodeMessage(body.subarray(0, size));
       } catch (err) {
+        this.receiveFailed(from);
         this.log(`bad snapshot from ${idToHex(from)}: ${(err as Error).message}`);
         this.refuse(req, res, 400, 'bad snapshot message');
         return;
       }
       if (m.type !== MessageType.Snap || !m.snapshot) {
+        this.receiveFailed(from);
         this.refuse(req, res, 400, 'not a snapshot message');
         return;
       }
@@ -399,7 +426,10 @@ export class Transport {
     this.recvRate.record(1, 0, this.now());
     const peer = this.peers.get(m.from);
     if (m.type === MessageType.App) this.counters.recvAppendRequestCnt++;
-    else if (peer && m.type === MessageType.HeartbeatResp) peer.tracker.heartbeatAnswered(this.now());
+    else if (peer && m.type === MessageType.HeartbeatResp) {
+      const rtt = peer.tracker.heartbeatAnswered(this.now());
+      if (rtt !== null) this.opts.onRoundTrip?.(peer.id, rtt / 1000);
+    }
     else if (peer && m.type === MessageType.AppResp) peer.tracker.appendAnswered(m.index, m.reject, this.now());
     try {
       this.receiver.process(m);
@@ -408,8 +438,14 @@ export class Transport {
     }
   }
 
+  private receiveFailed(from: bigint): void {
+    const peer = this.peers.get(from);
+    if (peer) peer.counts.receivedFailures++;
+  }
+
   private written(peer: Peer, messages: readonly Message[], bytes: number): void {
     this.counters.sendBytes += bytes;
+    peer.counts.sentBytes += bytes;
     this.counters.sendMessages += messages.length;
     const now = this.now();
     this.sendRate.record(messages.length, bytes, now);
@@ -426,6 +462,7 @@ export class Transport {
   private dropped(peer: Peer, count: number): void {
     if (this.stopped) return;
     this.counters.droppedMessages += count;
+    peer.counts.sentFailures += count;
     peer.tracker.sendFailed();
     if (this.inSend) (this.droppedDuringSend ??= new Set()).add(peer.id);
     else this.receiver.reportUnreachable(peer.id);
@@ -442,9 +479,11 @@ export class Transport {
       if (this.stopped) return;
       if (outcome.ok) {
         this.counters.sendBytes += outcome.bytes;
+        peer.counts.sentBytes += outcome.bytes;
         this.counters.sendMessages++;
         this.sendRate.record(1, outcome.bytes, this.now());
       } else {
+        peer.counts.sentFailures++;
         this.log(`snapshot to ${idToHex(peer.id)} at ${url} failed: ${outcome.reason}`);
         this.receiver.reportUnreachable(peer.id);
       }
