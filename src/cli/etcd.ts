@@ -90,8 +90,8 @@ async function main(argv: string[]): Promise<number> {
     let started: EtcdServer | null = null;
     const s = await EtcdServer.start(memberConfig, {
       log,
-      transport: ({ memberId, clusterId, receiver, isRemoved, onRemovedFromCluster }) => new Transport({
-        memberId, clusterId, receiver, isRemoved, onRemovedFromCluster,
+      transport: ({ memberId, clusterId, receiver, isRemoved, onRemovedFromCluster, onRoundTrip }) => new Transport({
+        memberId, clusterId, receiver, isRemoved, onRemovedFromCluster, onRoundTrip,
         tls: config.peerTls.certFile ? config.peerTls : undefined,
         log: (line) => log.warn('rafthttp', line),
       }),

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Message } from '../raft/index.js';
 import type { FollowerStats, SelfStatsFacts } from '../api/v2http/server-face.js';
+import type { PeerCounters } from './server-metrics.js';
 
 /** Where the transport delivers what peers send. */
 export interface RaftReceiver {
@@ -25,6 +26,8 @@ export interface PeerTransport {
   /** When this member last heard from the peer (ms, wall clock), or null if never. */
   activeSince(id: bigint): number | null;
   stats(): PeerTransportStats;
+  /** Bytes, failures and connection state per peer, for metrics (a transport may count none). */
+  peerCounters?(): Map<bigint, PeerCounters>;
   stop(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export interface PeerTransportContext {
   readonly isRemoved: (id: bigint) => boolean;
   /** A peer told this member it has been removed (it was down while that happened). */
   readonly onRemovedFromCluster: () => void;
+  /** Told each heartbeat round trip to a peer, in seconds (for metrics). */
+  readonly onRoundTrip?: (peer: bigint, seconds: number) => void;
 }
 
 export type PeerTransportFactory = (context: PeerTransportContext) => PeerTransport;

@@ -21,6 +21,7 @@ import {
   ConfChangeType,
   EntryType,
   MemoryStorage,
+  MessageType,
   RaftNode,
   StateType,
   decodeConfChange,
@@ -43,6 +44,8 @@ import { DEFAULT_ADMIN_CONFIG, applyAdminConfigUpdate, adminConfigEntryPayload, 
 import { RequestWaits } from './request-waits.js';
 import type { PeerTransport, PeerTransportFactory, RaftReceiver } from './peer-transport.js';
 import { ServerLog } from './server-log.js';
+import { ServerMetrics } from './server-metrics.js';
+import type { Registry } from 'prom-client';
 
 /** How often the leader looks for TTL keys that are due (etcd v2 syncs every 500 ms). */
 const SYNC_INTERVAL_MS = 500;
@@ -92,7 +95,12 @@ export interface ServerOptions {
   readonly wal?: WalOptions;
   /** Entries kept behind a snapshot for slow followers (etcd's snapshot catch-up entries; default 5000). */
   readonly snapshotCatchUpEntries?: number;
+  /** Where the member's Prometheus metrics are kept (a fresh set by default). */
+  readonly metrics?: ServerMetrics;
 }
+
+/** An entry whose application takes longer than this counts as a slow apply (etcd's threshold). */
+const SLOW_APPLY_MS = 100;
 
 interface Boot {
   readonly identity: Identity;
@@ -125,6 +133,9 @@ export class EtcdServer implements ServerFace {
   private readonly id: bigint;
   private readonly clock: Clock;
   private readonly log: ServerLog;
+  private readonly metrics: ServerMetrics;
+  /** When this member, as leader, last sent each peer a heartbeat (reset at each change of role or leader). */
+  private readonly heartbeatSentAt = new Map<bigint, number>();
   private readonly node: RaftNode;
   private readonly storage: MemoryStorage;
   private readonly wal: Wal;
@@ -182,6 +193,7 @@ export class EtcdServer implements ServerFace {
     private readonly options: ServerOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.metrics = options.metrics ?? new ServerMetrics();
     this.log = options.log ?? new ServerLog();
     this.memberId = boot.identity.memberId;
     this.clusterId = boot.identity.clusterId;
@@ -230,6 +242,16 @@ export class EtcdServer implements ServerFace {
       receiver,
       isRemoved: (peer) => this.cluster.isRemoved(peer),
       onRemovedFromCluster: () => this.onRemovedFromCluster(),
+      onRoundTrip: (peer, seconds) => this.metrics.peerRoundTrip.observe({ To: idToHex(peer) }, seconds),
+    });
+    this.metrics.attach({
+      memberId: this.memberId,
+      walBytesWritten: () => this.wal.stats.bytesWritten,
+      peers: () => {
+        const counters = this.transport.peerCounters?.();
+        if (counters === undefined) return null;
+        return new Map([...counters].map(([id, c]) => [idToHex(id), c]));
+      },
     });
     for (const m of this.cluster.list()) {
       if (m.id !== this.id) this.transport.addPeer(m.id, m.peerURLs);
@@ -250,11 +272,13 @@ export class EtcdServer implements ServerFace {
     const walDir = config.walDir ?? join(memberDir, 'wal');
     const snapDir = join(memberDir, 'snap');
     mkdirSync(snapDir, { recursive: true });
-    let snapshotter = new Snapshotter(snapDir);
+    const metrics = options.metrics ?? new ServerMetrics();
+    const onSnapSync = (seconds: number): void => metrics.snapFsync.observe(seconds);
+    let snapshotter = new Snapshotter(snapDir, { onSync: onSnapSync });
     if (config.unsafeNoFsync) {
       log.warn('etcdserver', 'fsync is disabled (--unsafe-no-fsync): a machine crash can lose acknowledged writes');
       options = { ...options, wal: { ...options.wal, io: withoutSync(options.wal?.io ?? nodeFileIo) } };
-      snapshotter = new Snapshotter(snapDir, { io: withoutSync(nodeFileIo) });
+      snapshotter = new Snapshotter(snapDir, { io: withoutSync(nodeFileIo), onSync: onSnapSync });
     }
     let boot: Boot;
     // In a cluster the event loop must stay free while the log syncs: followers' answers, client
@@ -262,7 +286,8 @@ export class EtcdServer implements ServerFace {
     // batch on the loop (lowest latency for a lone client) and a large one on the threadpool, so the
     // many clients behind it keep being served meanwhile.
     const clustered = config.initialClusterState === 'existing' || config.initialCluster.size > 1;
-    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'adaptive', skipSyncForCommitOnly: true, ...options.wal } };
+    const onSync = (seconds: number): void => metrics.walFsync.observe(seconds);
+    options = { ...options, metrics, wal: { syncMode: clustered ? 'threadpool' : 'adaptive', skipSyncForCommitOnly: true, onSync, ...options.wal } };
     if (Wal.exists(walDir)) {
       boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {
@@ -426,12 +451,31 @@ export class EtcdServer implements ServerFace {
     );
   }
 
+  /** Hands messages to the transport; a leader's heartbeat sent late is counted and logged, as etcd does. */
+  private sendMessages(messages: readonly Message[]): void {
+    if (this.node.raft.state === StateType.Leader) {
+      const now = this.clock.now();
+      const late = 2 * this.config.heartbeatMs;
+      for (const m of messages) {
+        if (m.type !== MessageType.Heartbeat) continue;
+        const last = this.heartbeatSentAt.get(m.to);
+        if (last !== undefined && now - last > late) {
+          this.metrics.heartbeatSendFailures.inc();
+          this.log.warn('etcdserver', `leader failed to send out heartbeat on time; took ${now - last} ms to peer ${idToHex(m.to)}, more than twice the heartbeat interval (${this.config.heartbeatMs} ms): the leader is likely overloaded or its disk slow`);
+        }
+        this.heartbeatSentAt.set(m.to, now);
+      }
+    }
+    this.transport.send(messages);
+  }
+
   private onTick(): void {
     // Reads whose ReadIndex request got lost (leader change) are asked again.
     const now = this.clock.now();
     const stale = this.readsInFlight.filter((b) => b.index === null && now - b.requestedAt > this.config.electionMs);
     for (const b of stale) {
       b.requestedAt = now;
+      this.metrics.slowReadIndexes.inc();
       this.node.readIndex(b.ctx);
     }
   }
@@ -441,7 +485,9 @@ export class EtcdServer implements ServerFace {
     const now = this.clock.now();
     if (state === StateType.Leader && this.leaderSince === 0) this.leaderSince = now;
     if (state !== StateType.Leader) this.leaderSince = 0;
+    this.heartbeatSentAt.clear();
     if (lead !== this.knownLeader) {
+      if (lead !== 0n) this.metrics.leaderChanges.inc();
       const term = this.node.raft.term;
       if (lead === 0n) this.log.info('raft', `raft.node: ${this.memberId} lost leader ${idToHex(this.knownLeader)} at term ${term}`);
       else this.log.info('raft', `raft.node: ${this.memberId} elected leader ${idToHex(lead)} at term ${term}`);
@@ -517,7 +563,7 @@ export class EtcdServer implements ServerFace {
 
   private handleReadyWritingLater(rd: Ready): Promise<void> | null {
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
-    if (rd.messages.length > 0) this.transport.send(rd.messages);
+    if (rd.messages.length > 0) this.sendMessages(rd.messages);
     const saved = this.saveReady(rd);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
@@ -548,9 +594,10 @@ export class EtcdServer implements ServerFace {
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.state);
     const isLeader = this.node.raft.state === StateType.Leader;
-    if (isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
+    if (isLeader && rd.messages.length > 0) this.sendMessages(rd.messages);
     if (rd.snapshot) {
       const s = rd.snapshot;
+      this.metrics.snapshotApplyInProgress.set(1);
       await this.snapshotter.save({ index: s.metadata.index, term: s.metadata.term, confState: toSnapConfState(s.metadata.confState), data: s.data });
       await this.wal.saveSnapshot({ index: s.metadata.index, term: s.metadata.term });
     }
@@ -564,8 +611,11 @@ export class EtcdServer implements ServerFace {
     if (rd.snapshot) this.storage.applySnapshot(rd.snapshot);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
-    if (!isLeader && rd.messages.length > 0) this.transport.send(rd.messages);
-    if (rd.snapshot) this.applySnapshot(rd.snapshot);
+    if (!isLeader && rd.messages.length > 0) this.sendMessages(rd.messages);
+    if (rd.snapshot) {
+      this.applySnapshot(rd.snapshot);
+      this.metrics.snapshotApplyInProgress.set(0);
+    }
     if (!applyNow) for (const e of rd.committedEntries) this.applyEntry(e);
     for (const rs of rd.readStates) this.matchReadState(rs.requestCtx, rs.index);
     this.serveReads();
@@ -607,6 +657,16 @@ export class EtcdServer implements ServerFace {
   }
 
   private applyEntry(e: Entry): void {
+    const start = this.clock.now();
+    this.applyEntryNow(e);
+    const took = this.clock.now() - start;
+    if (took > SLOW_APPLY_MS) {
+      this.metrics.slowApply.inc();
+      this.log.warn('etcdserver', `applying entry ${e.index} took ${took} ms, more than ${SLOW_APPLY_MS} ms`);
+    }
+  }
+
+  private applyEntryNow(e: Entry): void {
     if (e.index <= this.appliedIndex) return;
     if (e.type === EntryType.ConfChange) {
       this.applyConfChange(e);
@@ -765,6 +825,7 @@ export class EtcdServer implements ServerFace {
       const timer = setTimeout(() => {
         const i = batch.waiters.indexOf(waiter);
         if (i >= 0) batch.waiters.splice(i, 1);
+        this.metrics.readIndexesFailed.inc();
         reject(timeoutError());
       }, this.requestTimeoutMs);
       timer.unref();
@@ -825,6 +886,11 @@ export class EtcdServer implements ServerFace {
   }
 
   // ---- facts for the HTTP layer ----
+
+  /** The member's own metrics (the disk, Raft and the peers), served on `/metrics`. */
+  get metricsRegistry(): Registry {
+    return this.metrics.registry;
+  }
 
   raftIndex(): number {
     return this.node.raft.raftLog.committed;
@@ -906,6 +972,7 @@ export class EtcdServer implements ServerFace {
       const term = this.storage.term(index);
       const cluster = Membership.fromJSON(this.cluster.toJSON()); // changed in place by conf changes
       const adminConfig = this.adminConfigValue;
+      const began = this.clock.now();
       // The store is encoded, and the file built, a slice at a time between turns of the event loop,
       // so client requests and Raft messages keep flowing while a large store is saved; writes
       // applied meanwhile do not show in it (the store keeps the earlier image of what they change).
@@ -923,10 +990,12 @@ export class EtcdServer implements ServerFace {
       while (!file.step(SNAPSHOT_SLICE_BYTES)) {
         if (!(await this.nextSlice())) return;
       }
+      this.metrics.snapSaveMarshalling.observe((this.clock.now() - began) / 1000);
       // A snapshot received from the leader meanwhile may already cover this index.
       if (this.storage.snapshot().metadata.index >= index) return;
       this.storage.createSnapshot(index, confState, () => file.data);
       await this.snapshotter.saveBuilt(term, index, file);
+      this.metrics.snapSaveTotal.observe((this.clock.now() - began) / 1000);
       await this.wal.saveSnapshot({ index, term });
       this.snapshotIndex = index;
       const compactTo = index - (this.options.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES);
