@@ -67,7 +67,9 @@ export class ClientHandler {
 
   constructor(face: ServerFace, options: ClientHandlerOptions = {}) {
     this.face = face;
-    this.metrics = new ClientMetrics(face);
+    const serverVersion = options.serverVersion ?? '3.4.23';
+    const clusterVersion = options.clusterVersion ?? '3.4.0';
+    this.metrics = new ClientMetrics(face, { serverVersion, clusterVersion });
     this.keys = new KeysHandler(face, this.metrics, options.maxRequestBytes ?? DEFAULT_MAX_FORM_BYTES, options.linearizableReads ?? false);
     this.maxBodyBytes = clientBodyLimit(options.maxRequestBytes);
     this.members = new MembersHandler(face);
@@ -75,8 +77,8 @@ export class ClientHandler {
     this.corsAny = cors.includes('*');
     this.corsOrigins = new Set(cors);
     this.versionBody = JSON.stringify({
-      etcdserver: options.serverVersion ?? '3.4.23',
-      etcdcluster: options.clusterVersion ?? '3.4.0',
+      etcdserver: serverVersion,
+      etcdcluster: clusterVersion,
     });
   }
 
@@ -192,7 +194,11 @@ export class ClientHandler {
   private health(res: Http1Response, method: string, headers: HeaderList): void {
     if (method !== 'GET') return sendMethodNotAllowed(res, 'GET', headers);
     headers.push('Content-Type', TEXT_PLAIN);
-    if (this.face.leaderId() === null) return sendBody(res, 503, headers, '{"health":"false"}');
+    if (this.face.leaderId() === null) {
+      this.metrics.healthFailures.inc();
+      return sendBody(res, 503, headers, '{"health":"false"}');
+    }
+    this.metrics.healthSuccess.inc();
     sendBody(res, 200, headers, '{"health":"true"}');
   }
 
@@ -259,7 +265,7 @@ export class ClientHandler {
   }
 
   private metricsText(res: Http1Response, headers: HeaderList): void {
-    this.metrics.registry.metrics().then(
+    this.metrics.text().then(
       (text) => {
         headers.push('Content-Type', this.metrics.registry.contentType);
         sendBody(res, 200, headers, text);

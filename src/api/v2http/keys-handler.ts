@@ -12,7 +12,7 @@ import { parseFormInto, type FormValues } from './form.js';
 import { acceptsEventStream, eventMessage, idOnlyMessage, lastEventIndex } from './event-stream.js';
 import { errorLine, eventLine, sharedEventLine } from './go-json.js';
 import { parseKeyRequest, toStoreRequest, type KeyRequest } from './key-request.js';
-import type { ClientMetrics } from './metrics.js';
+import { ClientMetrics } from './metrics.js';
 import { APPLICATION_JSON, sendBody, sendInternalError, sendMethodNotAllowed, type HeaderList } from './reply.js';
 import type { ServerFace } from './server-face.js';
 import { wallClockMs } from './wall-clock.js';
@@ -118,7 +118,10 @@ export class KeysHandler {
       this.reply(res, headers, err);
       return;
     }
-    if (!r.wait) this.metrics.countReceived(method);
+    // Counted as etcd counts them: a quorum GET as QGET, and watches not as received.
+    const label = ClientMetrics.methodLabel(method, r.quorum);
+    const started = this.metrics.now();
+    if (!r.wait) this.metrics.countReceived(label);
     if (method === 'GET' || method === 'HEAD') {
       // quorum=true wins over wait=true, as in etcd; consistent=true and --linearizable-reads
       // leave a watch a watch.
@@ -127,14 +130,14 @@ export class KeysHandler {
         this.face
           .readBarrier()
           .then(
-            () => this.get(res, r, headers),
-            (err: unknown) => this.reply(res, headers, err),
+            () => this.get(res, r, headers, label, started),
+            (err: unknown) => this.fail(res, headers, err, label),
           )
           .catch((err: unknown) => sendInternalError(res, err));
       } else if (r.wait) {
-        this.watch(req, res, r, headers);
+        this.watch(req, res, r, headers, label);
       } else {
-        this.get(res, r, headers);
+        this.get(res, r, headers, label, started);
       }
       return;
     }
@@ -148,28 +151,35 @@ export class KeysHandler {
       (event) => {
         this.metrics.proposalEnded();
         this.sendEvent(res, headers, event, r.noValueOnSuccess);
+        this.metrics.countSucceeded(label, started);
       },
       (err: unknown) => {
         this.metrics.proposalEnded();
         if (!(err instanceof EtcdError) || err.errorCode === ErrorCode.RaftInternal) this.metrics.proposalsFailed.inc();
-        this.metrics.failed.inc({ method, code: String(err instanceof EtcdError ? statusOfErrorCode(err.errorCode) : 500) });
-        this.reply(res, headers, err);
+        this.fail(res, headers, err, label);
       },
     ).catch((err: unknown) => sendInternalError(res, err));
   }
 
-  private get(res: Http1Response, r: KeyRequest, headers: HeaderList): void {
+  private get(res: Http1Response, r: KeyRequest, headers: HeaderList, label: string, started: number): void {
     let event: StoreEvent;
     try {
       event = this.face.store.get(r.key, { recursive: r.recursive, sorted: r.sorted, now: Date.now() });
     } catch (err) {
-      this.reply(res, headers, err);
+      this.fail(res, headers, err, label);
       return;
     }
     this.sendEvent(res, headers, event, false);
+    this.metrics.countSucceeded(label, started);
   }
 
-  private watch(req: Http1Request, res: Http1Response, r: KeyRequest, headers: HeaderList): void {
+  /** Answers a request the server could not carry out, and counts it under its status code. */
+  private fail(res: Http1Response, headers: HeaderList, err: unknown, label: string): void {
+    this.metrics.countFailed(label, err instanceof EtcdError ? statusOfErrorCode(err.errorCode) : 500);
+    this.reply(res, headers, err);
+  }
+
+  private watch(req: Http1Request, res: Http1Response, r: KeyRequest, headers: HeaderList, label: string): void {
     // Opt-in Server-Sent Events: always a stream, resumed after the client's Last-Event-ID.
     const sse = acceptsEventStream(req.headers.accept);
     const lastSeen = sse ? lastEventIndex(req.headers['last-event-id']) : null;
@@ -179,7 +189,7 @@ export class KeysHandler {
     try {
       watcher = this.face.store.watch(r.key, { recursive: r.recursive, stream, sinceIndex, replay: sse, filter: r.watchFilter });
     } catch (err) {
-      this.reply(res, headers, err);
+      this.fail(res, headers, err, label);
       return;
     }
     if (sse) headers.push('Cache-Control', 'no-cache');

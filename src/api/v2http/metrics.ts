@@ -1,36 +1,84 @@
 /**
- * Prometheus metrics of one client handler, in a private registry (never the process-global one):
- * HTTP request counts and etcd_server_* style gauges filled from the server face.
+ * Prometheus metrics of one client handler, in a private registry (never the process-global one),
+ * under etcd 3.4's names, types, labels and bucket bounds: the v2 HTTP requests, the store, the
+ * member's identity and health, and the process. A server face may bring a registry of its own
+ * (the disk, Raft, the peers); `/metrics` serves both together.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+import { registerProcessMetrics } from './process-metrics.js';
 import type { ServerFace } from './server-face.js';
+import type { StoreMetricCounts } from '../../store/store-stats.js';
+
+/** Successful request durations: 0.5 ms to about 2 s (etcd's bounds). */
+const REQUEST_BUCKETS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048];
+
+export interface ClientMetricsOptions {
+  /** The versions `/version` reports, as labels of `etcd_server_version` and `etcd_cluster_version`. */
+  readonly serverVersion: string;
+  readonly clusterVersion: string;
+  /** Milliseconds from any fixed origin, to time requests. Default `performance.now`. */
+  readonly now?: () => number;
+}
+
+interface Observer {
+  observe(value: number): void;
+}
+
+interface Incrementer {
+  inc(): void;
+}
 
 export class ClientMetrics {
   readonly registry = new Registry();
-  readonly received: Counter<'method'>;
-  readonly failed: Counter<'method' | 'code'>;
+  readonly now: () => number;
+  private readonly received: Counter<'method'>;
+  private readonly failed: Counter<'method' | 'code'>;
+  private readonly succeeded: Histogram<'method'>;
   readonly proposalsFailed: Counter;
+  readonly healthSuccess: Counter;
+  readonly healthFailures: Counter;
   private pendingProposals = 0;
-  private readonly receivedByMethod = new Map<string, { inc(): void }>();
+  private readonly receivedByMethod = new Map<string, Incrementer>();
+  private readonly succeededByMethod = new Map<string, Observer>();
+  private readonly face: ServerFace;
 
-  constructor(face: ServerFace) {
+  constructor(face: ServerFace, options: ClientMetricsOptions) {
+    this.face = face;
+    this.now = options.now ?? (() => performance.now());
     const registers = [this.registry];
     this.received = new Counter({
       name: 'etcd_http_received_total',
-      help: 'Counter of requests received into the system (successfully parsed and authd).',
+      help: 'Requests received, by method (a quorum GET as QGET); watches are not counted.',
       labelNames: ['method'],
       registers,
     });
     this.failed = new Counter({
       name: 'etcd_http_failed_total',
-      help: 'Counter of handle failures of requests (non-watches), by method (GET/PUT etc.) and code (400, 500 etc.).',
-      labelNames: ['method', 'code'],
+      help: 'Requests answered with an error, by method and HTTP status code.',
+      labelNames: ['code', 'method'],
+      registers,
+    });
+    this.succeeded = new Histogram({
+      name: 'etcd_http_successful_duration_seconds',
+      help: 'How long successful requests (watches aside) took, by method.',
+      labelNames: ['method'],
+      buckets: REQUEST_BUCKETS,
       registers,
     });
     this.proposalsFailed = new Counter({
       name: 'etcd_server_proposals_failed_total',
-      help: 'The total number of failed proposals seen.',
+      help: 'Writes that could not be committed (no leader, or not in time).',
+      registers,
+    });
+    this.healthSuccess = new Counter({
+      name: 'etcd_server_health_success',
+      help: 'Health checks (/health) answered healthy.',
+      registers,
+    });
+    this.healthFailures = new Counter({
+      name: 'etcd_server_health_failures',
+      help: 'Health checks (/health) answered unhealthy.',
       registers,
     });
     const gauge = (name: string, help: string, read: () => number): void => {
@@ -43,22 +91,66 @@ export class ClientMetrics {
         },
       });
     };
-    gauge('etcd_server_has_leader', 'Whether or not a leader exists. 1 is existence, 0 is not.', () =>
-      face.leaderId() === null ? 0 : 1,
-    );
-    gauge('etcd_server_is_leader', 'Whether or not this member is a leader. 1 if is, 0 otherwise.', () =>
-      face.leaderId() === face.memberId ? 1 : 0,
-    );
-    gauge('etcd_server_proposals_committed_total', 'The total number of consensus proposals committed.', () =>
-      face.raftIndex(),
-    );
-    gauge('etcd_server_proposals_applied_total', 'The total number of consensus proposals applied.', () =>
-      face.raftIndex(),
-    );
-    gauge('etcd_server_proposals_pending', 'The current number of pending proposals to commit.', () => this.pendingProposals);
-    gauge('etcd_debugging_store_watchers', 'Count of currently active watchers.', () => face.store.watcherCount);
-    gauge('etcd_debugging_store_expires_total', 'Total number of expired keys.', () => face.store.stats().expireCount);
-    gauge('etcd_debugging_store_index', 'Current etcd v2 store index.', () => face.store.index);
+    const labelled = (name: string, help: string, label: string, value: string): void => {
+      new Gauge({ name, help, labelNames: [label], registers }).set({ [label]: value }, 1);
+    };
+    gauge('etcd_server_has_leader', 'Whether this member knows of a leader (1) or not (0).', () => (face.leaderId() === null ? 0 : 1));
+    gauge('etcd_server_is_leader', 'Whether this member is the leader (1) or not (0).', () => (face.leaderId() === face.memberId ? 1 : 0));
+    gauge('etcd_server_is_learner', 'Whether this member is a learner (always 0: the v2 API adds voting members only).', () => 0);
+    gauge('etcd_server_proposals_committed_total', 'The Raft index this member knows to be committed.', () => face.raftIndex());
+    gauge('etcd_server_proposals_applied_total', 'The Raft index this member has applied.', () => face.raftIndex());
+    gauge('etcd_server_proposals_pending', 'Writes waiting to be committed.', () => this.pendingProposals);
+    labelled('etcd_server_id', 'This member\'s ID, as the label (the value is always 1).', 'server_id', face.memberId);
+    labelled('etcd_server_version', 'The server version `/version` reports, as the label.', 'server_version', options.serverVersion);
+    labelled('etcd_cluster_version', 'The cluster version `/version` reports (major.minor), as the label.', 'cluster_version', majorMinor(options.clusterVersion));
+    gauge('etcd_debugging_store_watchers', 'Watchers registered now.', () => face.store.watcherCount);
+    const storeCounter = (name: string, help: string, read: (c: StoreMetricCounts) => number): void => {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(read(face.store.metricCounts()));
+        },
+      });
+    };
+    storeCounter('etcd_debugging_store_expires_total', 'Keys and directories removed because their TTL ran out.', (c) => c.expires);
+    storeCounter('etcd_debugging_store_watch_requests_total', 'Watches asked of the store.', (c) => c.watchRequests);
+    new Counter({
+      name: 'etcd_debugging_store_reads_total',
+      help: 'Reads of the store, failed ones included, by kind (get, getRecursive).',
+      labelNames: ['action'],
+      registers,
+      collect() {
+        const { reads } = face.store.metricCounts();
+        this.reset();
+        for (const [action, n] of Object.entries(reads)) if (n > 0) this.inc({ action }, n);
+      },
+    });
+    new Counter({
+      name: 'etcd_debugging_store_writes_total',
+      help: 'Writes to the store, failed ones included, by action.',
+      labelNames: ['action'],
+      registers,
+      collect() {
+        const { writes } = face.store.metricCounts();
+        this.reset();
+        for (const [action, n] of Object.entries(writes)) if (n > 0) this.inc({ action }, n);
+      },
+    });
+    registerProcessMetrics(this.registry);
+  }
+
+  /** The text `/metrics` answers: these metrics and the server's own. */
+  text(): Promise<string> {
+    const own = this.face.metricsRegistry;
+    return own === undefined ? this.registry.metrics() : Registry.merge([this.registry, own]).metrics();
+  }
+
+  /** The label etcd counts a request under: a quorum GET is `QGET`. */
+  static methodLabel(method: string, quorum: boolean): string {
+    return method === 'GET' && quorum ? 'QGET' : method;
   }
 
   /** Counts one received request (label children are cached per method). */
@@ -71,6 +163,21 @@ export class ClientMetrics {
     child.inc();
   }
 
+  /** A request that was answered without error, begun at `started` (from `now`). */
+  countSucceeded(method: string, started: number): void {
+    let child = this.succeededByMethod.get(method);
+    if (child === undefined) {
+      child = this.succeeded.labels(method);
+      this.succeededByMethod.set(method, child);
+    }
+    child.observe((this.now() - started) / 1000);
+  }
+
+  /** A request answered with an error of this HTTP status. */
+  countFailed(method: string, status: number): void {
+    this.failed.inc({ code: String(status), method });
+  }
+
   proposalStarted(): void {
     this.pendingProposals++;
   }
@@ -78,4 +185,10 @@ export class ClientMetrics {
   proposalEnded(): void {
     this.pendingProposals--;
   }
+}
+
+/** "3.4.0" as "3.4", the form etcd labels its cluster version with. */
+function majorMinor(version: string): string {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  return m === null ? version : `${m[1]}.${m[2]}`;
 }

@@ -6,6 +6,7 @@
  */
 import type { Store } from '../../store/store.js';
 import type { StoreEvent, StoreRequest } from '../../store/request.js';
+import type { Registry } from 'prom-client';
 
 export interface MemberInfo {
   /** Lower-case hex member ID without padding, as etcd prints it. */
@@ -79,6 +80,8 @@ export interface ServerFace {
   leaderStats(): LeaderStatsFacts | null;
   /** Membership changes, when the server offers them (see `MembershipFace`). */
   readonly membership?: MembershipFace;
+  /** Metrics the server keeps itself (the disk, Raft, the peers), served with the handler's own on `/metrics`. */
+  readonly metricsRegistry?: Registry;
 }
 
 /**
