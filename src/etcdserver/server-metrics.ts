@@ -5,6 +5,7 @@
  * traffic to and from each peer. The client port serves them next to its own (`/metrics`).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectedCounter, collectedGauge } from '../api/v2http/collected-metrics.js';
 
 /** `count` bucket bounds starting at `start`, each `factor` times the one before (as Prometheus's Go client makes them). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
@@ -120,41 +121,39 @@ export class ServerMetrics {
       registers,
     });
     const source = (): ServerMetricsSource | null => this.source;
-    new Gauge({
-      name: 'etcd_disk_wal_write_bytes_total',
-      help: 'Bytes written to the write-ahead log.',
-      registers,
-      collect() {
-        const s = source();
-        if (s !== null) this.set(s.walBytesWritten());
-      },
-    });
+    collectedGauge(this.registry, 'etcd_disk_wal_write_bytes_total', 'Bytes written to the write-ahead log.', () => source()?.walBytesWritten() ?? null);
+    /** One sample per peer, labelled by `labels` (given this member's ID and the peer's). */
     const perPeer = (
       name: string,
       help: string,
-      label: 'To' | 'From',
+      labelNames: readonly string[],
+      labels: (local: string, peer: string) => Record<string, string>,
       read: (c: PeerCounters) => number,
     ): void => {
-      new Counter({
-        name,
-        help,
-        labelNames: [label],
-        registers,
-        collect() {
-          const peers = source()?.peers();
-          this.reset();
-          if (peers) for (const [id, c] of peers) this.inc({ [label]: id }, read(c));
-        },
+      collectedCounter(this.registry, name, help, labelNames, () => {
+        const s = source();
+        const peers = s?.peers();
+        return s && peers ? [...peers].map(([id, c]) => [labels(s.memberId, id), read(c)] as const) : [];
       });
     };
-    perPeer('etcd_network_peer_sent_bytes_total', 'Bytes of messages and snapshots sent to each peer.', 'To', (c) => c.sentBytes);
-    perPeer('etcd_network_peer_received_bytes_total', 'Bytes of messages and snapshots received from each peer.', 'From', (c) => c.receivedBytes);
-    perPeer('etcd_network_peer_sent_failures_total', 'Messages to each peer that could not be delivered.', 'To', (c) => c.sentFailures);
+    const to = (_: string, peer: string): Record<string, string> => ({ To: peer });
+    const from = (_: string, peer: string): Record<string, string> => ({ From: peer });
+    perPeer('etcd_network_peer_sent_bytes_total', 'Bytes of messages and snapshots sent to each peer.', ['To'], to, (c) => c.sentBytes);
+    perPeer('etcd_network_peer_received_bytes_total', 'Bytes of messages and snapshots received from each peer.', ['From'], from, (c) => c.receivedBytes);
+    perPeer('etcd_network_peer_sent_failures_total', 'Messages to each peer that could not be delivered.', ['To'], to, (c) => c.sentFailures);
     perPeer(
       'etcd_network_peer_received_failures_total',
       'Streams and snapshots from each peer that broke off or could not be read.',
-      'From',
+      ['From'],
+      from,
       (c) => c.receivedFailures,
+    );
+    perPeer(
+      'etcd_network_disconnected_peers_total',
+      'Times the stream to each peer was lost after it had been connected.',
+      ['Local', 'Remote'],
+      (local, peer) => ({ Local: local, Remote: peer }),
+      (c) => c.disconnects,
     );
     new Gauge({
       name: 'etcd_network_active_peers',
@@ -166,18 +165,6 @@ export class ServerMetrics {
         const peers = s?.peers();
         this.reset();
         if (s && peers) for (const [id, c] of peers) this.set({ Local: s.memberId, Remote: id }, c.connected ? 1 : 0);
-      },
-    });
-    new Counter({
-      name: 'etcd_network_disconnected_peers_total',
-      help: 'Times the stream to each peer was lost after it had been connected.',
-      labelNames: ['Local', 'Remote'],
-      registers,
-      collect() {
-        const s = source();
-        const peers = s?.peers();
-        this.reset();
-        if (s && peers) for (const [id, c] of peers) this.inc({ Local: s.memberId, Remote: id }, c.disconnects);
       },
     });
   }

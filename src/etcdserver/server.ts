@@ -133,7 +133,6 @@ export class EtcdServer implements ServerFace {
   private readonly id: bigint;
   private readonly clock: Clock;
   private readonly log: ServerLog;
-  private readonly metrics: ServerMetrics;
   /** When this member, as leader, last sent each peer a heartbeat (reset at each change of role or leader). */
   private readonly heartbeatSentAt = new Map<bigint, number>();
   private readonly node: RaftNode;
@@ -190,10 +189,10 @@ export class EtcdServer implements ServerFace {
     private readonly config: ServerConfig,
     boot: Boot,
     snapshotter: Snapshotter,
+    private readonly metrics: ServerMetrics,
     private readonly options: ServerOptions,
   ) {
     this.clock = options.clock ?? systemClock;
-    this.metrics = options.metrics ?? new ServerMetrics();
     this.log = options.log ?? new ServerLog();
     this.memberId = boot.identity.memberId;
     this.clusterId = boot.identity.clusterId;
@@ -287,7 +286,7 @@ export class EtcdServer implements ServerFace {
     // many clients behind it keep being served meanwhile.
     const clustered = config.initialClusterState === 'existing' || config.initialCluster.size > 1;
     const onSync = (seconds: number): void => metrics.walFsync.observe(seconds);
-    options = { ...options, metrics, wal: { syncMode: clustered ? 'threadpool' : 'adaptive', skipSyncForCommitOnly: true, onSync, ...options.wal } };
+    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'adaptive', skipSyncForCommitOnly: true, onSync, ...options.wal } };
     if (Wal.exists(walDir)) {
       boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {
@@ -295,7 +294,7 @@ export class EtcdServer implements ServerFace {
     } else {
       boot = await bootstrapCluster(config, walDir, log, options.wal);
     }
-    const server = new EtcdServer(config, boot, snapshotter, { ...options, log });
+    const server = new EtcdServer(config, boot, snapshotter, metrics, { ...options, log });
     await server.run();
     return server;
   }

@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+import { collectedCounter, collectedGauge, type CollectedSample } from './collected-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
 import type { ServerFace } from './server-face.js';
 import type { StoreMetricCounts } from '../../store/store-stats.js';
@@ -81,16 +82,8 @@ export class ClientMetrics {
       help: 'Health checks (/health) answered unhealthy.',
       registers,
     });
-    const gauge = (name: string, help: string, read: () => number): void => {
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(read());
-        },
-      });
-    };
+    const registry = this.registry;
+    const gauge = (name: string, help: string, read: () => number): void => collectedGauge(registry, name, help, read);
     const labelled = (name: string, help: string, label: string, value: string): void => {
       new Gauge({ name, help, labelNames: [label], registers }).set({ [label]: value }, 1);
     };
@@ -104,41 +97,14 @@ export class ClientMetrics {
     labelled('etcd_server_version', 'The server version `/version` reports, as the label.', 'server_version', options.serverVersion);
     labelled('etcd_cluster_version', 'The cluster version `/version` reports (major.minor), as the label.', 'cluster_version', majorMinor(options.clusterVersion));
     gauge('etcd_debugging_store_watchers', 'Watchers registered now.', () => face.store.watcherCount);
-    const storeCounter = (name: string, help: string, read: (c: StoreMetricCounts) => number): void => {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(read(face.store.metricCounts()));
-        },
-      });
-    };
-    storeCounter('etcd_debugging_store_expires_total', 'Keys and directories removed because their TTL ran out.', (c) => c.expires);
-    storeCounter('etcd_debugging_store_watch_requests_total', 'Watches asked of the store.', (c) => c.watchRequests);
-    new Counter({
-      name: 'etcd_debugging_store_reads_total',
-      help: 'Reads of the store, failed ones included, by kind (get, getRecursive).',
-      labelNames: ['action'],
-      registers,
-      collect() {
-        const { reads } = face.store.metricCounts();
-        this.reset();
-        for (const [action, n] of Object.entries(reads)) if (n > 0) this.inc({ action }, n);
-      },
-    });
-    new Counter({
-      name: 'etcd_debugging_store_writes_total',
-      help: 'Writes to the store, failed ones included, by action.',
-      labelNames: ['action'],
-      registers,
-      collect() {
-        const { writes } = face.store.metricCounts();
-        this.reset();
-        for (const [action, n] of Object.entries(writes)) if (n > 0) this.inc({ action }, n);
-      },
-    });
+    const store = (): StoreMetricCounts => face.store.metricCounts();
+    // Only the actions counted at least once are shown, as etcd shows them.
+    const byAction = (counts: Readonly<Record<string, number>>): CollectedSample[] =>
+      Object.entries(counts).filter(([, n]) => n > 0).map(([action, n]) => [{ action }, n]);
+    collectedCounter(registry, 'etcd_debugging_store_expires_total', 'Keys and directories removed because their TTL ran out.', [], () => [[{}, store().expires]]);
+    collectedCounter(registry, 'etcd_debugging_store_watch_requests_total', 'Watches asked of the store.', [], () => [[{}, store().watchRequests]]);
+    collectedCounter(registry, 'etcd_debugging_store_reads_total', 'Reads of the store, failed ones included, by kind (get, getRecursive).', ['action'], () => byAction(store().reads));
+    collectedCounter(registry, 'etcd_debugging_store_writes_total', 'Writes to the store, failed ones included, by action.', ['action'], () => byAction(store().writes));
     registerProcessMetrics(this.registry);
   }
 

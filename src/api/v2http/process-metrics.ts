@@ -4,7 +4,8 @@
  * `/proc` is missing, the metrics that need it report 0.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectedCounter, collectedGauge } from './collected-metrics.js';
 
 /** `/proc/self/stat` fields (1-based, as proc(5) numbers them), counted after the command name. */
 const VSIZE_FIELD = 23;
@@ -47,28 +48,11 @@ export function virtualMemoryBytes(stat: string): number | null {
 }
 
 export function registerProcessMetrics(registry: Registry): void {
-  const registers = [registry];
   const startSeconds = (Date.now() - process.uptime() * 1000) / 1000;
-  const gauge = (name: string, help: string, read: () => number | null): void => {
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        const v = read();
-        if (v !== null) this.set(v);
-      },
-    });
-  };
-  new Counter({
-    name: 'process_cpu_seconds_total',
-    help: 'CPU time the process has used, user and system, in seconds.',
-    registers,
-    collect() {
-      const { user, system } = process.cpuUsage();
-      this.reset();
-      this.inc((user + system) / 1e6);
-    },
+  const gauge = (name: string, help: string, read: () => number | null): void => collectedGauge(registry, name, help, read);
+  collectedCounter(registry, 'process_cpu_seconds_total', 'CPU time the process has used, user and system, in seconds.', [], () => {
+    const { user, system } = process.cpuUsage();
+    return [[{}, (user + system) / 1e6]];
   });
   gauge('process_resident_memory_bytes', 'Resident memory of the process, in bytes.', () => process.memoryUsage.rss());
   gauge('process_virtual_memory_bytes', 'Virtual memory of the process, in bytes.', () => {
