@@ -53,14 +53,23 @@ const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 let dateSecond = -1;
 let dateValue = '';
 
+let dateField = '';
+
 /** The Date header value in Go's form, computed at most once a second. */
 export function httpDate(now = Date.now()): string {
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
     dateValue = new Date(second * 1000).toUTCString();
+    dateField = `Date: ${dateValue}\r\n`;
   }
   return dateValue;
+}
+
+/** The whole `Date: ...` header line, made once a second with the value. */
+function httpDateField(): string {
+  httpDate();
+  return dateField;
 }
 
 type CloseListener = () => void;
@@ -181,12 +190,10 @@ export class Http1Response {
     if (this.writableEnded || this.closed) return;
     if (!this.headersSent) {
       const length = body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-      const head = this.head(length);
-      if (body === undefined || length === 0 || this.bodyless) this.conn.output(this, head);
-      else if (typeof body === 'string') this.conn.output(this, head + body);
+      if (typeof body === 'string') this.conn.output(this, this.head(length, body));
       else {
-        this.conn.output(this, head);
-        this.conn.output(this, body);
+        this.conn.output(this, this.head(length));
+        if (body !== undefined && length > 0 && !this.bodyless) this.conn.output(this, body);
       }
     } else if (this.chunked && typeof body === 'string' && body.length > 0 && !this.bodyless) {
       this.conn.output(this, lastChunk(body));
@@ -230,26 +237,32 @@ export class Http1Response {
   }
 
   /**
-   * The status line and headers. `length` is the whole body's length when known (end without
-   * earlier output), -1 when the body streams.
+   * The status line and headers, followed by `body` when given. `length` is the whole body's
+   * length when known (end without earlier output), -1 when the body streams. The parts are joined
+   * once into one flat string: an answer's head is built for every request, and piecewise
+   * concatenation left several times its size behind as garbage.
    */
-  private head(length: number): string {
+  private head(length: number, body?: string): string {
     const req = this.request;
     const status = this.status;
+    const minor = req.minorVersion;
     const noBodyStatus = status < 200 || status === 204 || status === 304;
     const isHead = req.method === 'HEAD';
-    let head = statusLine(req.minorVersion, status);
+    const list = this.headerList;
+    // Sized once for the status line, every field (4 parts each), at most 5 parts more and the body.
+    const parts = new Array<string>(list.length * 2 + 7);
+    let n = 0;
+    parts[n++] = statusLine(minor, status);
     let hasLength = false;
     let hasDate = false;
     let hasConnection = false;
     let hasTransferEncoding = false;
     let closeAfter = this.closeAfter;
-    let fields = '';
-    const list = this.headerList;
     for (let i = 0; i + 1 < list.length; i += 2) {
       const name = list[i]!;
       const value = list[i + 1]!;
-      fields += name + value;
+      // A CR, LF or NUL could split the response.
+      if (BAD_FIELD.test(name) || BAD_FIELD.test(value)) throw new Error('invalid character in a response header');
       switch (name.length) {
         case 14:
           if (name.toLowerCase() === 'content-length') hasLength = true;
@@ -269,19 +282,20 @@ export class Http1Response {
         default:
           break;
       }
-      head += `${name}: ${value}\r\n`;
+      parts[n++] = name;
+      parts[n++] = ': ';
+      parts[n++] = value;
+      parts[n++] = '\r\n';
     }
-    // One check over all names and values: a CR, LF or NUL could split the response.
-    if (BAD_FIELD.test(fields)) throw new Error('invalid character in a response header');
-    if (!hasDate) head += `Date: ${httpDate()}\r\n`;
+    if (!hasDate) parts[n++] = httpDateField();
     let chunked = false;
     // As Go: a known length is sent (HEAD only when non-zero); an unknown one is chunked on
     // HTTP/1.1 and delimited by the end of the connection on HTTP/1.0.
     if (!hasLength && !hasTransferEncoding && !noBodyStatus) {
-      if (length > 0 || (length === 0 && !isHead)) head += `Content-Length: ${length}\r\n`;
+      if (length > 0 || (length === 0 && !isHead)) parts[n++] = `Content-Length: ${length}\r\n`;
       else if (length < 0 && !isHead) {
-        if (req.minorVersion === 1) {
-          head += 'Transfer-Encoding: chunked\r\n';
+        if (minor === 1) {
+          parts[n++] = 'Transfer-Encoding: chunked\r\n';
           chunked = true;
         } else {
           closeAfter = true;
@@ -290,9 +304,9 @@ export class Http1Response {
     }
     if (!hasConnection) {
       if (closeAfter) {
-        if (req.minorVersion === 1) head += 'Connection: close\r\n';
-      } else if (req.minorVersion === 0) {
-        head += 'Connection: keep-alive\r\n';
+        if (minor === 1) parts[n++] = 'Connection: close\r\n';
+      } else if (minor === 0) {
+        parts[n++] = 'Connection: keep-alive\r\n';
       }
     }
     this.headersSent = true;
@@ -300,7 +314,10 @@ export class Http1Response {
     if (noBodyStatus || isHead) this.bodyless = true;
     this.closeAfter = closeAfter;
     if (closeAfter) this.conn.closeAfter(this);
-    return `${head}\r\n`;
+    parts[n++] = '\r\n';
+    if (body !== undefined && !this.bodyless) parts[n++] = body;
+    parts.length = n;
+    return parts.join('');
   }
 }
 

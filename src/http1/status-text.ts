@@ -69,8 +69,17 @@ export function statusText(status: number): string {
   return STATUS_TEXT[status] ?? '';
 }
 
+/** Status lines made so far, by HTTP minor version and code: a server answers with a handful. */
+const STATUS_LINES: readonly [Map<number, string>, Map<number, string>] = [new Map(), new Map()];
+
 /** `HTTP/1.x 200 OK` (Go writes `HTTP/1.x 999 status code 999` for codes it does not know). */
 export function statusLine(minorVersion: 0 | 1, status: number): string {
-  const text = STATUS_TEXT[status];
-  return `HTTP/1.${minorVersion} ${status} ${text ?? `status code ${status}`}\r\n`;
+  const made = STATUS_LINES[minorVersion];
+  let line = made.get(status);
+  if (line === undefined) {
+    const text = STATUS_TEXT[status];
+    line = `HTTP/1.${minorVersion} ${status} ${text ?? `status code ${status}`}\r\n`;
+    made.set(status, line);
+  }
+  return line;
 }
