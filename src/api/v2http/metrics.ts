@@ -4,9 +4,9 @@
  * member's identity and health, and the process. A server face may bring a registry of its own
  * (the disk, Raft, the peers); `/metrics` serves both together.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 
-import { collectedCounter, collectedGauge, type CollectedSample } from './collected-metrics.js';
+import { BucketCounts, collectedCounter, collectedGauge, collectedHistogram, type CollectedSample } from './collected-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
 import type { ServerFace } from './server-face.js';
 import type { StoreMetricCounts } from '../../store/store-stats.js';
@@ -22,51 +22,46 @@ export interface ClientMetricsOptions {
   readonly now?: () => number;
 }
 
-interface Observer {
-  observe(value: number): void;
-}
-
-interface Incrementer {
-  inc(): void;
-}
-
 export class ClientMetrics {
   readonly registry = new Registry();
   readonly now: () => number;
-  private readonly received: Counter<'method'>;
   private readonly failed: Counter<'method' | 'code'>;
-  private readonly succeeded: Histogram<'method'>;
   readonly proposalsFailed: Counter;
   readonly healthSuccess: Counter;
   readonly healthFailures: Counter;
   private pendingProposals = 0;
-  private readonly receivedByMethod = new Map<string, Incrementer>();
-  private readonly succeededByMethod = new Map<string, Observer>();
+  /** Counted on every request, read when `/metrics` is scraped. */
+  private readonly receivedByMethod = new Map<string, number>();
+  private readonly succeededByMethod = new Map<string, BucketCounts>();
   private readonly face: ServerFace;
 
   constructor(face: ServerFace, options: ClientMetricsOptions) {
     this.face = face;
     this.now = options.now ?? (() => performance.now());
     const registers = [this.registry];
-    this.received = new Counter({
-      name: 'etcd_http_received_total',
-      help: 'Requests received, by method (a quorum GET as QGET); watches are not counted.',
-      labelNames: ['method'],
-      registers,
-    });
+    collectedCounter(
+      this.registry,
+      'etcd_http_received_total',
+      'Requests received, by method (a quorum GET as QGET); watches are not counted.',
+      ['method'],
+      () => [...this.receivedByMethod].map(([method, n]): CollectedSample => [{ method }, n]),
+    );
     this.failed = new Counter({
       name: 'etcd_http_failed_total',
       help: 'Requests answered with an error, by method and HTTP status code.',
       labelNames: ['code', 'method'],
       registers,
     });
-    this.succeeded = new Histogram({
-      name: 'etcd_http_successful_duration_seconds',
-      help: 'How long successful requests (watches aside) took, by method.',
-      labelNames: ['method'],
-      buckets: REQUEST_BUCKETS,
-      registers,
-    });
+    collectedHistogram(
+      this.registry,
+      {
+        name: 'etcd_http_successful_duration_seconds',
+        help: 'How long successful requests (watches aside) took, by method.',
+        labelName: 'method',
+        buckets: REQUEST_BUCKETS,
+      },
+      () => this.succeededByMethod,
+    );
     this.proposalsFailed = new Counter({
       name: 'etcd_server_proposals_failed_total',
       help: 'Writes that could not be committed (no leader, or not in time).',
@@ -119,24 +114,19 @@ export class ClientMetrics {
     return method === 'GET' && quorum ? 'QGET' : method;
   }
 
-  /** Counts one received request (label children are cached per method). */
+  /** Counts one received request. */
   countReceived(method: string): void {
-    let child = this.receivedByMethod.get(method);
-    if (child === undefined) {
-      child = this.received.labels(method);
-      this.receivedByMethod.set(method, child);
-    }
-    child.inc();
+    this.receivedByMethod.set(method, (this.receivedByMethod.get(method) ?? 0) + 1);
   }
 
   /** A request that was answered without error, begun at `started` (from `now`). */
   countSucceeded(method: string, started: number): void {
-    let child = this.succeededByMethod.get(method);
-    if (child === undefined) {
-      child = this.succeeded.labels(method);
-      this.succeededByMethod.set(method, child);
+    let counts = this.succeededByMethod.get(method);
+    if (counts === undefined) {
+      counts = new BucketCounts(REQUEST_BUCKETS);
+      this.succeededByMethod.set(method, counts);
     }
-    child.observe((this.now() - started) / 1000);
+    counts.observe((this.now() - started) / 1000);
   }
 
   /** A request answered with an error of this HTTP status. */
