@@ -238,9 +238,9 @@ export class Http1Response {
 
   /**
    * The status line and headers, followed by `body` when given. `length` is the whole body's
-   * length when known (end without earlier output), -1 when the body streams. The parts are joined
-   * once into one flat string: an answer's head is built for every request, and piecewise
-   * concatenation left several times its size behind as garbage.
+   * length when known (end without earlier output), -1 when the body streams. Built by plain
+   * concatenation, which V8 does without copying until the socket write flattens the result once
+   * (measured cheaper than joining an array of the parts).
    */
   private head(length: number, body?: string): string {
     const req = this.request;
@@ -249,10 +249,7 @@ export class Http1Response {
     const noBodyStatus = status < 200 || status === 204 || status === 304;
     const isHead = req.method === 'HEAD';
     const list = this.headerList;
-    // Sized once for the status line, every field (4 parts each), at most 5 parts more and the body.
-    const parts = new Array<string>(list.length * 2 + 7);
-    let n = 0;
-    parts[n++] = statusLine(minor, status);
+    let head = statusLine(minor, status);
     let hasLength = false;
     let hasDate = false;
     let hasConnection = false;
@@ -282,20 +279,17 @@ export class Http1Response {
         default:
           break;
       }
-      parts[n++] = name;
-      parts[n++] = ': ';
-      parts[n++] = value;
-      parts[n++] = '\r\n';
+      head += name + ': ' + value + '\r\n';
     }
-    if (!hasDate) parts[n++] = httpDateField();
+    if (!hasDate) head += httpDateField();
     let chunked = false;
     // As Go: a known length is sent (HEAD only when non-zero); an unknown one is chunked on
     // HTTP/1.1 and delimited by the end of the connection on HTTP/1.0.
     if (!hasLength && !hasTransferEncoding && !noBodyStatus) {
-      if (length > 0 || (length === 0 && !isHead)) parts[n++] = `Content-Length: ${length}\r\n`;
+      if (length > 0 || (length === 0 && !isHead)) head += `Content-Length: ${length}\r\n`;
       else if (length < 0 && !isHead) {
         if (minor === 1) {
-          parts[n++] = 'Transfer-Encoding: chunked\r\n';
+          head += 'Transfer-Encoding: chunked\r\n';
           chunked = true;
         } else {
           closeAfter = true;
@@ -304,9 +298,9 @@ export class Http1Response {
     }
     if (!hasConnection) {
       if (closeAfter) {
-        if (minor === 1) parts[n++] = 'Connection: close\r\n';
+        if (minor === 1) head += 'Connection: close\r\n';
       } else if (minor === 0) {
-        parts[n++] = 'Connection: keep-alive\r\n';
+        head += 'Connection: keep-alive\r\n';
       }
     }
     this.headersSent = true;
@@ -314,10 +308,8 @@ export class Http1Response {
     if (noBodyStatus || isHead) this.bodyless = true;
     this.closeAfter = closeAfter;
     if (closeAfter) this.conn.closeAfter(this);
-    parts[n++] = '\r\n';
-    if (body !== undefined && !this.bodyless) parts[n++] = body;
-    parts.length = n;
-    return parts.join('');
+    head += '\r\n';
+    return body === undefined || this.bodyless ? head : head + body;
   }
 }
 
