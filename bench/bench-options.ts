@@ -39,6 +39,10 @@ export interface BenchOptions {
   readonly markdownFile: string | null;
   /** Run `npm run build` first so Flotilla runs from compiled output. */
   readonly build: boolean;
+  /** A measured run during which the host stole more than this percentage of the CPU is made again. */
+  readonly maxStealPercent: number;
+  /** How many times such a run is made again at most (the last one is kept, marked). */
+  readonly stealRetries: number;
 }
 
 export const usage = `usage: npm run bench -- [options]
@@ -57,6 +61,9 @@ export const usage = `usage: npm run bench -- [options]
                           parts of the cluster suite to run (default all)
   --impls flotilla,reference
   --markdown FILE         also write the markdown section to FILE
+  --max-steal P           make a measured run again, on a fresh server, when the host stole more
+                          than P% of the CPU during it (default 5; 100 never repeats)
+  --steal-retries N       at most N repeats per run (default 2); the last is kept and marked
   --no-build              do not run \`npm run build\` first`;
 
 const full: BenchOptions = {
@@ -76,6 +83,8 @@ const full: BenchOptions = {
   impls: ['flotilla', 'reference'],
   markdownFile: null,
   build: true,
+  maxStealPercent: 5,
+  stealRetries: 2,
 };
 
 const quick: Partial<BenchOptions> = {
@@ -99,6 +108,12 @@ function positiveInt(flag: string, text: string | undefined): number {
 function nonNegativeInt(flag: string, text: string | undefined): number {
   const n = Number(text);
   if (text === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number of seconds, got "${text ?? ''}"`);
+  return n;
+}
+
+function nonNegativeCount(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (text === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number, got "${text ?? ''}"`);
   return n;
 }
 
@@ -141,6 +156,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       case '--settle': explicit.settleSec = positiveNumber(flag, value()); break;
       case '--restart-runs': explicit.restartRuns = positiveInt(flag, value()); break;
       case '--cluster-runs': explicit.clusterRuns = positiveInt(flag, value()); break;
+      case '--max-steal': {
+        const p = positiveNumber(flag, value());
+        if (p > 100) throw new Error(`--max-steal is a percentage, got "${p}"`);
+        explicit.maxStealPercent = p;
+        break;
+      }
+      case '--steal-retries': explicit.stealRetries = nonNegativeCount(flag, value()); break;
       case '--cluster-parts': {
         const parts = list(flag, value());
         for (const p of parts) {

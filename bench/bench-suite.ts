@@ -6,6 +6,7 @@
 import type { Cluster, ClusterOptions } from '../test/support/cluster.js';
 import type { EtcdImpl, EtcdProcess } from '../test/support/etcd-process.js';
 import type { BenchOptions } from './bench-options.js';
+import type { CpuTimesReader } from './host-steal.js';
 import type { Measurement, RatioGoal } from './measurement.js';
 
 export interface SuiteContext {
@@ -19,6 +20,8 @@ export interface SuiteContext {
   startCluster(impl: EtcdImpl, options: Omit<ClusterOptions, 'impl'>): Promise<Cluster | null>;
   stopCluster(cluster: Cluster): Promise<void>;
   log(line: string): void;
+  /** The machine's CPU times, for the steal of each measured run (default: /proc/stat). */
+  readonly readCpuTimes?: CpuTimesReader;
 }
 
 export interface BenchSuite {

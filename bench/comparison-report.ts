@@ -53,8 +53,12 @@ export function textTable(rows: readonly ComparisonRow[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)].join('\n');
 }
 
-function runsCell(values: readonly number[], unit: string): string {
-  return values.length === 0 ? '—' : values.map((v) => formatValue(v, unit)).join(', ');
+function runsCell(values: readonly number[], steals: readonly (number | undefined)[], unit: string): string {
+  if (values.length === 0) return '—';
+  return values.map((v, i) => {
+    const steal = steals[i];
+    return steal === undefined ? formatValue(v, unit) : `${formatValue(v, unit)} (steal ${(steal * 100).toFixed(1)}%)`;
+  }).join(', ');
 }
 
 /** A markdown section that can be pasted into docs/benchmarks.md as is. */
@@ -77,7 +81,7 @@ export function markdownSection(rows: readonly ComparisonRow[], run: RunDescript
   out.push('| metric | Flotilla runs | etcd runs |');
   out.push('|---|---|---|');
   for (const row of rows) {
-    out.push(`| ${row.metric} (${row.unit}) | ${runsCell(row.ours, row.unit)} | ${runsCell(row.theirs, row.unit)} |`);
+    out.push(`| ${row.metric} (${row.unit}) | ${runsCell(row.ours, row.oursSteal, row.unit)} | ${runsCell(row.theirs, row.theirsSteal, row.unit)} |`);
   }
   out.push('', '</details>');
   const notes = rows.flatMap((r) => r.notes.map((n) => `${r.metric}: ${n}`));

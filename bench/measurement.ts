@@ -12,6 +12,8 @@ export interface Measurement {
   readonly value: number;
   /** Something that makes this number suspect, e.g. "3 non-2xx answers". */
   readonly note?: string;
+  /** Share (0 to 1) of the machine's CPU the host stole during the measured run, when known. */
+  readonly steal?: number;
 }
 
 /** A goal on the ratio ours / theirs of one metric. */
@@ -36,6 +38,9 @@ export interface ComparisonRow {
   readonly better: 'higher' | 'lower';
   readonly ours: readonly number[];
   readonly theirs: readonly number[];
+  /** The host's steal during each run, in the order of `ours` and `theirs` (undefined: not recorded). */
+  readonly oursSteal: readonly (number | undefined)[];
+  readonly theirsSteal: readonly (number | undefined)[];
   readonly oursMedian: number | null;
   readonly theirsMedian: number | null;
   /** ours / theirs, null when either side has no number. */
@@ -80,8 +85,10 @@ export function compare(measurements: readonly Measurement[], goals: readonly Ra
   }
   return order.map((metric) => {
     const group = byMetric.get(metric)!;
-    const ours = group.filter((m) => m.impl === 'flotilla').map((m) => m.value);
-    const theirs = group.filter((m) => m.impl === 'reference').map((m) => m.value);
+    const oursRuns = group.filter((m) => m.impl === 'flotilla');
+    const theirsRuns = group.filter((m) => m.impl === 'reference');
+    const ours = oursRuns.map((m) => m.value);
+    const theirs = theirsRuns.map((m) => m.value);
     const oursMedian = median(ours);
     const theirsMedian = median(theirs);
     const ratio = oursMedian !== null && theirsMedian !== null && theirsMedian !== 0 ? oursMedian / theirsMedian : null;
@@ -93,6 +100,8 @@ export function compare(measurements: readonly Measurement[], goals: readonly Ra
       better: group[0]!.better,
       ours,
       theirs,
+      oursSteal: oursRuns.map((m) => m.steal),
+      theirsSteal: theirsRuns.map((m) => m.steal),
       oursMedian,
       theirsMedian,
       ratio,

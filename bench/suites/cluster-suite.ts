@@ -14,6 +14,7 @@ import { implLabel, type BenchSuite, type SuiteContext } from '../bench-suite.js
 import type { Measurement, RatioGoal } from '../measurement.js';
 import { runWrk, type LoadRunner, type WrkRun } from '../wrk.js';
 import { wrkProblems, type WrkReport } from '../wrk-report.js';
+import { formatSteal, runQuietly, stealNote, stealPolicy } from '../host-steal.js';
 
 export const clusterSize = 3;
 export const watcherCount = 1000;
@@ -281,8 +282,8 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
     async run(ctx: SuiteContext): Promise<Measurement[]> {
       const { options } = ctx;
       const out: Measurement[] = [];
-      const record = (impl: EtcdImpl, metric: string, unit: string, value: number, better: 'higher' | 'lower' = 'lower', note?: string): void => {
-        out.push({ metric, unit, better, impl, value, ...(note ? { note } : {}) });
+      const record = (impl: EtcdImpl, metric: string, unit: string, value: number, better: 'higher' | 'lower' = 'lower', note?: string, steal?: number | null): void => {
+        out.push({ metric, unit, better, impl, value, ...(note ? { note } : {}), ...(steal !== undefined && steal !== null ? { steal } : {}) });
       };
 
       /** Starts a cluster, runs `body` on it and always stops it; a failure is logged with the ends of the member logs. */
@@ -317,28 +318,37 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
           for (let round = 1; round <= options.rounds; round++) {
             for (const impl of ctx.impls()) {
               const metric = op === 'put' ? metrics.put(connections) : metrics.qget(connections);
-              await withCluster(impl, `${metric} round ${round}`, async (cluster) => {
-                const leader = await settledLeader(cluster);
-                const url = cluster.members[leader]!.clientURL;
-                if (op === 'qget') await put(url, readKeyPath, 'r'.repeat(options.valueBytes));
-                const load = (durationSec: number, runId: string): Promise<WrkReport> => runLoad({
-                  baseURL: url,
-                  script: op === 'put' ? 'put' : 'get',
-                  connections,
-                  durationSec,
-                  scriptArgs: op === 'put' ? [runId, String(options.valueBytes)] : [`${readKeyPath}?quorum=true`],
+              const what = `${metric} round ${round}`;
+              // A fresh cluster for every attempt, as for every run.
+              const run = await runQuietly(async (measured) => {
+                let kept: { report: WrkReport; note: string | undefined } | null = null;
+                await withCluster(impl, what, async (cluster) => {
+                  const leader = await settledLeader(cluster);
+                  const url = cluster.members[leader]!.clientURL;
+                  if (op === 'qget') await put(url, readKeyPath, 'r'.repeat(options.valueBytes));
+                  const load = (durationSec: number, runId: string): Promise<WrkReport> => runLoad({
+                    baseURL: url,
+                    script: op === 'put' ? 'put' : 'get',
+                    connections,
+                    durationSec,
+                    scriptArgs: op === 'put' ? [runId, String(options.valueBytes)] : [`${readKeyPath}?quorum=true`],
+                  });
+                  if (options.warmupSec > 0) await load(options.warmupSec, `warm${round}c${connections}`);
+                  const report = await measured(() => load(options.durationSec, `r${round}c${connections}`));
+                  const after = await cluster.leader(10_000).catch(() => -1);
+                  const note = after !== leader ? `the leader changed during the run (${cluster.members[leader]!.name} -> ${cluster.members[after]?.name ?? 'none'})` : undefined;
+                  kept = { report, note };
                 });
-                if (options.warmupSec > 0) await load(options.warmupSec, `warm${round}c${connections}`);
-                const report = await load(options.durationSec, `r${round}c${connections}`);
-                const after = await cluster.leader(10_000).catch(() => -1);
-                const notes = [wrkProblems(report), after !== leader ? `the leader changed during the run (${cluster.members[leader]!.name} -> ${cluster.members[after]?.name ?? 'none'})` : undefined]
-                  .filter((n): n is string => n !== undefined);
-                const note = notes.length > 0 ? notes.join('; ') : undefined;
-                record(impl, `${metric} throughput`, 'req/s', report.requestsPerSec, 'higher', note);
-                record(impl, `${metric} p50 latency`, 'ms', report.p50Ms);
-                record(impl, `${metric} p99 latency`, 'ms', report.p99Ms);
-                ctx.log(`${metric} round ${round} ${implLabel(impl)}: ${Math.round(report.requestsPerSec)} req/s, p50 ${report.p50Ms.toFixed(2)} ms, p99 ${report.p99Ms.toFixed(2)} ms${note ? ` (${note})` : ''}`);
-              });
+                return kept as { report: WrkReport; note: string | undefined } | null;
+              }, stealPolicy(ctx, `${what} ${implLabel(impl)}`));
+              if (run.result === null) continue;
+              const { report } = run.result;
+              const notes = [wrkProblems(report), run.result.note, stealNote(run, options.maxStealPercent)].filter((n): n is string => n !== undefined);
+              const note = notes.length > 0 ? notes.join('; ') : undefined;
+              record(impl, `${metric} throughput`, 'req/s', report.requestsPerSec, 'higher', note, run.steal);
+              record(impl, `${metric} p50 latency`, 'ms', report.p50Ms);
+              record(impl, `${metric} p99 latency`, 'ms', report.p99Ms);
+              ctx.log(`${what} ${implLabel(impl)}: ${Math.round(report.requestsPerSec)} req/s, p50 ${report.p50Ms.toFixed(2)} ms, p99 ${report.p99Ms.toFixed(2)} ms, host steal ${formatSteal(run.steal)}${note ? ` (${note})` : ''}`);
             }
           }
         }
@@ -371,28 +381,39 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
 
       for (let round = 1; parts.has('fanout') && round <= options.rounds; round++) {
         for (const impl of ctx.impls()) {
-          await withCluster(impl, `fan-out round ${round}`, async (cluster) => {
-            for (let run = 1; run <= options.clusterRuns; run++) {
-              const leader = await settledLeader(cluster);
-              const leaderURL = cluster.members[leader]!.clientURL;
-              const watchURLs = Array.from({ length: watcherCount }, (_, i) => `${cluster.members[i % clusterSize]!.clientURL}${fanKeyPath}?wait=true`);
-              const result = await watchFanOut({
-                watchURLs,
-                write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(`round ${round} run ${run}`), timeoutMs: 10_000 }).then((r) => r.status),
-              });
-              const label = `fan-out round ${round}.${run} ${implLabel(impl)}`;
-              record(impl, metrics.register, 'ms', result.registerMs);
-              if (result.fanOutMs === null) {
-                ctx.log(`${label}: ${result.problem ?? 'no result'}`);
-                continue;
+          // A fresh cluster for every attempt: a repeated round must start as cold as the first.
+          const what = `fan-out round ${round}`;
+          const run = await runQuietly(async (measured) => {
+            const results: { result: FanOutResult; leader: number; names: string[] }[] = [];
+            await withCluster(impl, what, async (cluster) => {
+              for (let n = 1; n <= options.clusterRuns; n++) {
+                const leader = await settledLeader(cluster);
+                const leaderURL = cluster.members[leader]!.clientURL;
+                const watchURLs = Array.from({ length: watcherCount }, (_, i) => `${cluster.members[i % clusterSize]!.clientURL}${fanKeyPath}?wait=true`);
+                const result = await measured(() => watchFanOut({
+                  watchURLs,
+                  write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(`round ${round} run ${n}`), timeoutMs: 10_000 }).then((r) => r.status),
+                }));
+                results.push({ result, leader, names: cluster.members.map((m) => `${m.name}@${new URL(m.clientURL).host}`) });
               }
-              record(impl, metrics.fanOut, 'ms', result.fanOutMs);
-              const perMember = cluster.members.map((m) => {
-                const ms = result.lastByHost.get(new URL(m.clientURL).host);
-                return `${m.name}${m === cluster.members[leader] ? ' (leader)' : ''} ${ms === undefined ? '—' : ms.toFixed(1)}`;
-              }).join(', ');
-              ctx.log(`${label}: ${watcherCount} watchers registered in ${result.registerMs.toFixed(0)} ms, all had the event ${result.fanOutMs.toFixed(1)} ms after the write was sent (last watcher per member, ms: ${perMember})`);
+            });
+            return results;
+          }, stealPolicy(ctx, `${what} ${implLabel(impl)}`));
+          const note = stealNote(run, options.maxStealPercent);
+          run.result.forEach(({ result, leader, names }, i) => {
+            const label = `${what}.${i + 1} ${implLabel(impl)}`;
+            record(impl, metrics.register, 'ms', result.registerMs);
+            if (result.fanOutMs === null) {
+              ctx.log(`${label}: ${result.problem ?? 'no result'}`);
+              return;
             }
+            record(impl, metrics.fanOut, 'ms', result.fanOutMs, 'lower', note, run.steal);
+            const perMember = names.map((entry, m) => {
+              const [name, host] = entry.split('@') as [string, string];
+              const ms = result.lastByHost.get(host);
+              return `${name}${m === leader ? ' (leader)' : ''} ${ms === undefined ? '—' : ms.toFixed(1)}`;
+            }).join(', ');
+            ctx.log(`${label}: ${watcherCount} watchers registered in ${result.registerMs.toFixed(0)} ms, all had the event ${result.fanOutMs.toFixed(1)} ms after the write was sent (last watcher per member, ms: ${perMember}); host steal over the round ${formatSteal(run.steal)}`);
           });
         }
       }

@@ -13,6 +13,8 @@ test('defaults are the full benchmark', () => {
   assert.equal(o.rounds, 2);
   assert.deepEqual(o.impls, ['flotilla', 'reference']);
   assert.equal(o.build, true);
+  assert.equal(o.maxStealPercent, 5);
+  assert.equal(o.stealRetries, 2);
 });
 
 test('--quick shortens everything, explicit flags win wherever they stand', () => {
@@ -35,4 +37,8 @@ test('lists and numbers are checked', () => {
   assert.throws(() => parseBenchOptions(['--connections', '0']), /positive integer/);
   assert.throws(() => parseBenchOptions(['--impls', 'zookeeper']), /unknown server/);
   assert.throws(() => parseBenchOptions(['--fast']), /unknown option "--fast"/);
+  assert.equal(parseBenchOptions(['--max-steal', '2.5']).maxStealPercent, 2.5);
+  assert.equal(parseBenchOptions(['--steal-retries', '0']).stealRetries, 0);
+  assert.throws(() => parseBenchOptions(['--max-steal', '150']), /percentage/);
+  assert.throws(() => parseBenchOptions(['--steal-retries', '-1']), /whole number/);
 });

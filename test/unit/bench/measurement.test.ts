@@ -40,3 +40,10 @@ test('the markdown section has the command, a row per metric and the warnings', 
   assert.match(md, /\| PUT c=64 throughput \(req\/s\) \| 9,000 \| 6,000 \| 1\.50x \| >= 1\.5x met \|/);
   assert.match(md, /- PUT c=64 throughput: etcd: 5 non-2xx answers of 60000/);
 });
+
+test('every run is listed with the host steal recorded for it', () => {
+  const rows = compare([{ ...put('flotilla', 9000), steal: 0.012 }, put('flotilla', 9100), { ...put('reference', 6000), steal: 0.3 }]);
+  assert.deepEqual(rows[0]!.oursSteal, [0.012, undefined]);
+  const md = markdownSection(rows, { command: 'c', startedAt: 's', machine: 'm', versions: 'v', method: [] });
+  assert.match(md, /\| PUT c=64 throughput \(req\/s\) \| 9,000 \(steal 1\.2%\), 9,100 \| 6,000 \(steal 30\.0%\) \|/);
+});
