@@ -41,7 +41,7 @@ export interface BenchOptions {
   readonly build: boolean;
   /** A measured run during which the host stole more than this percentage of the CPU is made again. */
   readonly maxStealPercent: number;
-  /** How many times such a run is made again at most (the last one is kept, marked). */
+  /** How many times such a run is made again at most (then the least disturbed attempt is kept, marked). */
   readonly stealRetries: number;
 }
 
@@ -63,7 +63,8 @@ export const usage = `usage: npm run bench -- [options]
   --markdown FILE         also write the markdown section to FILE
   --max-steal P           make a measured run again, on a fresh server, when the host stole more
                           than P% of the CPU during it (default 5; 100 never repeats)
-  --steal-retries N       at most N repeats per run (default 2); the last is kept and marked
+  --steal-retries N       at most N repeats per run (default 2); then the least disturbed
+                          attempt is kept and marked
   --no-build              do not run \`npm run build\` first`;
 
 const full: BenchOptions = {

@@ -55,7 +55,7 @@ export interface QuietRun<T> {
 export interface QuietRunOptions {
   /** A run with more steal than this share (0 to 1) is made again. */
   readonly maxSteal: number;
-  /** At most this many attempts after the first. */
+  /** At most this many attempts after the first; then the least disturbed one is kept. */
   readonly retries: number;
   readonly read?: CpuTimesReader;
   /** Told about each attempt that is thrown away. */
@@ -69,14 +69,15 @@ export interface QuietRunOptions {
 export type MeasuredWindow = <R>(measured: () => Promise<R>) => Promise<R>;
 
 /**
- * Runs `attempt` until one has no more steal than allowed, or the retries are used up (the last
- * attempt is kept then, with its steal, so the report can say so). Only what the attempt wraps in
+ * Runs `attempt` until one has no more steal than allowed, or the retries are used up (the least
+ * disturbed attempt is kept then, with its steal, so the report can say so). Only what the attempt wraps in
  * the window it is given counts; an attempt that wraps nothing measured nothing (its server did
  * not start, say) and is not repeated. Each attempt must set up its own fresh server: a repeated
  * run must not start from the state the thrown-away one left behind.
  */
 export async function runQuietly<T>(attempt: (window: MeasuredWindow) => Promise<T>, options: QuietRunOptions): Promise<QuietRun<T>> {
   const read = options.read ?? readHostCpuTimes;
+  let best: QuietRun<T> | null = null;
   for (let n = 1; ; n++) {
     let measured = false;
     let steal: number | null = null;
@@ -91,7 +92,9 @@ export async function runQuietly<T>(attempt: (window: MeasuredWindow) => Promise
       }
     };
     const result = await attempt(window);
-    if (!measured || steal === null || steal <= options.maxSteal || n > options.retries) return { result, steal, attempts: n };
+    if (!measured || steal === null || steal <= options.maxSteal) return { result, steal, attempts: n };
+    if (best === null || best.steal === null || steal < best.steal) best = { result, steal, attempts: n };
+    if (n > options.retries) return { ...best, attempts: n };
     options.onRetry?.(steal, n);
   }
 }
