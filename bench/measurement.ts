@@ -93,7 +93,8 @@ export function compare(measurements: readonly Measurement[], goals: readonly Ra
     const theirsMedian = median(theirs);
     const ratio = oursMedian !== null && theirsMedian !== null && theirsMedian !== 0 ? oursMedian / theirsMedian : null;
     const goal = goals.find((g) => g.metric === metric) ?? null;
-    const notes = group.filter((m) => m.note !== undefined).map((m) => `${m.impl === 'flotilla' ? 'Flotilla' : 'etcd'}: ${m.note}`);
+    // One line per distinct warning: the fan-outs of one round share theirs.
+    const notes = [...new Set(group.filter((m) => m.note !== undefined).map((m) => `${m.impl === 'flotilla' ? 'Flotilla' : 'etcd'}: ${m.note}`))];
     return {
       metric,
       unit: group[0]!.unit,

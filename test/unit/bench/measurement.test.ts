@@ -47,3 +47,9 @@ test('every run is listed with the host steal recorded for it', () => {
   const md = markdownSection(rows, { command: 'c', startedAt: 's', machine: 'm', versions: 'v', method: [] });
   assert.match(md, /\| PUT c=64 throughput \(req\/s\) \| 9,000 \(steal 1\.2%\), 9,100 \| 6,000 \(steal 30\.0%\) \|/);
 });
+
+test('a warning shared by several runs is listed once', () => {
+  const note = 'the host stole 6.0% of the CPU during the run';
+  const rows = compare([{ ...put('flotilla', 1), note }, { ...put('flotilla', 2), note }, { ...put('reference', 3), note }]);
+  assert.deepEqual(rows[0]!.notes, [`Flotilla: ${note}`, `etcd: ${note}`]);
+});
