@@ -294,7 +294,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
         const startMs = performance.now() - t0;
         const first = out.length;
         record(impl, metrics.start, 'ms', startMs);
-        const how = cluster.members[0]!.argv.args.find((a) => a.endsWith('etcd.js') || a.endsWith('etcd.ts'));
+        const how = cluster.members[0]!.argv.args.find((a) => a.endsWith('etcd.mjs') || a.endsWith('etcd.js') || a.endsWith('etcd.ts'));
         const fromSource = how?.endsWith('.ts') ?? false;
         ctx.log(`${what} ${implLabel(impl)}: cluster serving after ${startMs.toFixed(0)} ms${how ? ` (${fromSource ? 'from source through tsx: the build is older than src/' : 'compiled'})` : ''}`);
         try {

@@ -52,7 +52,6 @@ const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 let dateSecond = -1;
 let dateValue = '';
-
 let dateField = '';
 
 /** The Date header value in Go's form, computed at most once a second. */

@@ -67,7 +67,8 @@ function newestSource(dir: string): number {
  * sources, the TypeScript through tsx otherwise (or when FLOTILLA_FROM_SOURCE=1).
  */
 export function flotillaCommand(): { cmd: string; args: string[] } {
-  const compiled = join(repoRoot, 'dist', 'src', 'cli', 'etcd.js');
+  // The one-file bundle `npm run build` makes last, so it is what a build ships and what tests run.
+  const compiled = join(repoRoot, 'dist', 'bundle', 'etcd.mjs');
   if (existsSync(compiled) && process.env.FLOTILLA_FROM_SOURCE !== '1'
     && statSync(compiled).mtimeMs >= newestSource(join(repoRoot, 'src'))) {
     return { cmd: process.execPath, args: [compiled] };
