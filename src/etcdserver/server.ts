@@ -698,11 +698,9 @@ export class EtcdServer implements ServerFace {
         return;
       }
       const req = decoded.req;
+      // A publish replayed from the log, this member's own included, only updates the membership:
+      // this run publishes its own attributes anew (see maybePublish).
       this.cluster.publish(BigInt('0x' + req.memberId), req.name, req.clientURLs);
-      if (req.memberId === this.memberId && !this.published) {
-        this.published = true;
-        this.log.info('etcdserver', `published {Name:${req.name} ClientURLs:[${req.clientURLs.join(' ')}]} to cluster ${this.clusterId}`);
-      }
       this.appliedIndex = e.index;
       this.waits.resolve(decoded.id, null);
       return;
@@ -781,12 +779,22 @@ export class EtcdServer implements ServerFace {
       .finally(() => { this.syncInFlight = false; });
   }
 
-  /** Publishes this member's name and client URLs through the log until that is applied. */
+  /**
+   * Publishes this member's name and client URLs through the log until this run's request is
+   * applied. As etcd does, every start publishes: a publish found in the log is from an earlier run,
+   * whose client URLs may be gone.
+   */
   private maybePublish(): void {
     if (this.published || this.publishInFlight || this.stopped || this.removed || this.node.raft.lead === 0n) return;
     const clientURLs = this.config.advertiseClientUrls.map((u) => u.href.replace(/\/$/, ''));
     this.publishInFlight = true;
     this.submit(EntryKind.Publish, { memberId: this.memberId, name: this.config.name, clientURLs })
+      .then(() => {
+        if (this.published) return;
+        this.published = true;
+        this.log.info('etcdserver', `published {Name:${this.config.name} ClientURLs:[${clientURLs.join(' ')}]} to cluster ${this.clusterId}`);
+        this.checkReplayed();
+      })
       .catch(() => undefined)
       .finally(() => { this.publishInFlight = false; });
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { flotillaCommand, freePort, probe, startEtcd } from '../support/etcd-process.js';
@@ -100,6 +100,38 @@ test('a restart replays the log: keys, indexes and TTLs survive SIGTERM and SIGK
     }
   } finally {
     await proc.stop();
+  }
+});
+
+test('a member restarted with new client URLs publishes them, as etcd does', async () => {
+  for (const impl of ['flotilla', 'reference'] as const) {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'flotilla-republish-')), 'data');
+    try {
+      const first = await startEtcd({ impl, name: 'm1', dataDir });
+      try {
+        await request(`${first.clientURL}/v2/keys/kept`, { method: 'PUT', body: new URLSearchParams({ value: 'yes' }) });
+      } finally {
+        await first.stop();
+      }
+      // The same data dir, another client port: the stored membership still names the old one.
+      const second = await startEtcd({ impl, name: 'm1', dataDir });
+      try {
+        assert.notEqual(second.clientURL, first.clientURL);
+        let clientURLs: string[] = [];
+        for (let i = 0; i < 100; i++) {
+          const members = JSON.parse((await request(`${second.clientURL}/v2/members`)).body) as { members: { clientURLs: string[] }[] };
+          clientURLs = members.members[0]!.clientURLs;
+          if (clientURLs[0] === second.clientURL) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.deepEqual(clientURLs, [second.clientURL], `${impl}: /v2/members after the restart`);
+        assert.equal(JSON.parse((await request(`${second.clientURL}/v2/keys/kept`)).body).node.value, 'yes');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dirname(dataDir), { recursive: true, force: true });
+    }
   }
 });
 
