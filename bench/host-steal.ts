@@ -70,9 +70,9 @@ export type MeasuredWindow = <R>(measured: () => Promise<R>) => Promise<R>;
 
 /**
  * Runs `attempt` until one has no more steal than allowed, or the retries are used up (the least
- * disturbed attempt is kept then, with its steal, so the report can say so). Only what the attempt wraps in
- * the window it is given counts; an attempt that wraps nothing measured nothing (its server did
- * not start, say) and is not repeated. Each attempt must set up its own fresh server: a repeated
+ * disturbed attempt is kept then, with its steal, so the report can say so). Only what the attempt
+ * wraps in the window it is given counts; an attempt that wraps nothing measured nothing (its server
+ * did not start, say) and is not repeated. Each attempt must set up its own fresh server: a repeated
  * run must not start from the state the thrown-away one left behind.
  */
 export async function runQuietly<T>(attempt: (window: MeasuredWindow) => Promise<T>, options: QuietRunOptions): Promise<QuietRun<T>> {

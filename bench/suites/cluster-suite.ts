@@ -321,7 +321,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
               const what = `${metric} round ${round}`;
               // A fresh cluster for every attempt, as for every run.
               const run = await runQuietly(async (measured) => {
-                let kept: { report: WrkReport; note: string | undefined } | null = null;
+                const measuredRun: { kept?: { report: WrkReport; note: string | undefined } } = {};
                 await withCluster(impl, what, async (cluster) => {
                   const leader = await settledLeader(cluster);
                   const url = cluster.members[leader]!.clientURL;
@@ -337,9 +337,9 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
                   const report = await measured(() => load(options.durationSec, `r${round}c${connections}`));
                   const after = await cluster.leader(10_000).catch(() => -1);
                   const note = after !== leader ? `the leader changed during the run (${cluster.members[leader]!.name} -> ${cluster.members[after]?.name ?? 'none'})` : undefined;
-                  kept = { report, note };
+                  measuredRun.kept = { report, note };
                 });
-                return kept as { report: WrkReport; note: string | undefined } | null;
+                return measuredRun.kept ?? null;
               }, stealPolicy(ctx, `${what} ${implLabel(impl)}`));
               if (run.result === null) continue;
               const { report } = run.result;
@@ -384,7 +384,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
           // A fresh cluster for every attempt: a repeated round must start as cold as the first.
           const what = `fan-out round ${round}`;
           const run = await runQuietly(async (measured) => {
-            const results: { result: FanOutResult; leader: number; names: string[] }[] = [];
+            const results: { result: FanOutResult; leader: number; members: { name: string; host: string }[] }[] = [];
             await withCluster(impl, what, async (cluster) => {
               for (let n = 1; n <= options.clusterRuns; n++) {
                 const leader = await settledLeader(cluster);
@@ -394,13 +394,13 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
                   watchURLs,
                   write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(`round ${round} run ${n}`), timeoutMs: 10_000 }).then((r) => r.status),
                 }));
-                results.push({ result, leader, names: cluster.members.map((m) => `${m.name}@${new URL(m.clientURL).host}`) });
+                results.push({ result, leader, members: cluster.members.map((m) => ({ name: m.name, host: new URL(m.clientURL).host })) });
               }
             });
             return results;
           }, stealPolicy(ctx, `${what} ${implLabel(impl)}`));
           const note = stealNote(run, options.maxStealPercent);
-          run.result.forEach(({ result, leader, names }, i) => {
+          run.result.forEach(({ result, leader, members }, i) => {
             const label = `${what}.${i + 1} ${implLabel(impl)}`;
             record(impl, metrics.register, 'ms', result.registerMs);
             if (result.fanOutMs === null) {
@@ -408,8 +408,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
               return;
             }
             record(impl, metrics.fanOut, 'ms', result.fanOutMs, 'lower', note, run.steal);
-            const perMember = names.map((entry, m) => {
-              const [name, host] = entry.split('@') as [string, string];
+            const perMember = members.map(({ name, host }, m) => {
               const ms = result.lastByHost.get(host);
               return `${name}${m === leader ? ' (leader)' : ''} ${ms === undefined ? '—' : ms.toFixed(1)}`;
             }).join(', ');
