@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/errors.js';
 import type { StoreEvent, StoreRequest, WriteRequest } from '../store/request.js';
-import { nodeFileIo, rememberingReads, Wal, withoutSync, type OpenedWal, type WalOptions } from '../wal/index.js';
+import { nodeFileIo, rememberingReads, Wal, withoutSync, type OpenedWal, type WalOptions, type WalSyncMode } from '../wal/index.js';
 import { Snapshotter } from '../snap/index.js';
 import { SnapshotFileBuilder } from '../snap/snapshot-codec.js';
 import {
@@ -98,6 +98,14 @@ export interface ServerOptions {
   /** Where the member's Prometheus metrics are kept (a fresh set by default). */
   readonly metrics?: ServerMetrics;
 }
+
+/** How the log syncs on a cluster's leader and on its other members (see `EtcdServer.start`). */
+interface RoleSyncModes {
+  readonly leader: WalSyncMode;
+  readonly other: WalSyncMode;
+}
+
+const CLUSTER_SYNC_MODES: RoleSyncModes = { leader: 'threadpool', other: 'sync' };
 
 /** An entry whose application takes longer than this counts as a slow apply (etcd's threshold). */
 const SLOW_APPLY_MS = 100;
@@ -191,6 +199,7 @@ export class EtcdServer implements ServerFace {
     snapshotter: Snapshotter,
     private readonly metrics: ServerMetrics,
     private readonly options: ServerOptions,
+    private readonly syncByRole: RoleSyncModes | null = null,
   ) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? new ServerLog();
@@ -280,13 +289,21 @@ export class EtcdServer implements ServerFace {
       snapshotter = new Snapshotter(snapDir, { io: withoutSync(nodeFileIo), onSync: onSnapSync });
     }
     let boot: Boot;
-    // In a cluster the event loop must stay free while the log syncs: followers' answers, client
-    // requests and proposals keep arriving and form the next batch. A single member syncs a small
-    // batch on the loop (lowest latency for a lone client) and a large one on the threadpool, so the
-    // many clients behind it keep being served meanwhile.
+    // How the log syncs follows the member's role, unless the caller fixed it:
+    // - a cluster's leader syncs on the threadpool: its event loop is the cluster's busiest, and
+    //   followers' answers, client requests and proposals keep arriving meanwhile and form the next
+    //   batch;
+    // - any other member of a cluster syncs on its event loop: it cannot go on before its log is
+    //   synced anyway (the leader waits for its answer), what arrives meanwhile waits in the
+    //   socket and forms its next batch just the same, and the loop saves the two thread
+    //   handoffs of each threadpool sync;
+    // - a member alone syncs a small batch on the loop (lowest latency for a lone client) and a
+    //   large one on the threadpool, so the many clients behind it keep being served meanwhile.
     const clustered = config.initialClusterState === 'existing' || config.initialCluster.size > 1;
+    const syncByRole: RoleSyncModes | null = options.wal?.syncMode === undefined && clustered ? CLUSTER_SYNC_MODES : null;
     const onSync = (seconds: number): void => metrics.walFsync.observe(seconds);
-    options = { ...options, wal: { syncMode: clustered ? 'threadpool' : 'adaptive', skipSyncForCommitOnly: true, onSync, ...options.wal } };
+    // Every member starts as a follower.
+    options = { ...options, wal: { syncMode: syncByRole?.other ?? 'adaptive', skipSyncForCommitOnly: true, onSync, ...options.wal } };
     if (Wal.exists(walDir)) {
       boot = await restartMember(walDir, snapshotter, log, options.wal);
     } else if (config.initialClusterState === 'existing') {
@@ -294,7 +311,7 @@ export class EtcdServer implements ServerFace {
     } else {
       boot = await bootstrapCluster(config, walDir, log, options.wal);
     }
-    const server = new EtcdServer(config, boot, snapshotter, metrics, { ...options, log });
+    const server = new EtcdServer(config, boot, snapshotter, metrics, { ...options, log }, syncByRole);
     await server.run();
     return server;
   }
@@ -484,6 +501,7 @@ export class EtcdServer implements ServerFace {
     const now = this.clock.now();
     if (state === StateType.Leader && this.leaderSince === 0) this.leaderSince = now;
     if (state !== StateType.Leader) this.leaderSince = 0;
+    if (this.syncByRole !== null) this.wal.setSyncMode(state === StateType.Leader ? this.syncByRole.leader : this.syncByRole.other);
     this.heartbeatSentAt.clear();
     if (lead !== this.knownLeader) {
       if (lead !== 0n) this.metrics.leaderChanges.inc();

@@ -96,7 +96,7 @@ export class Wal {
   private readonly onSync: ((seconds: number) => void) | null;
   private readonly now: () => number;
   private readonly segmentSize: number;
-  private readonly syncMode: WalSyncMode;
+  private syncMode: WalSyncMode;
   private readonly skipSyncForCommitOnly: boolean;
   private readonly metadata: Uint8Array;
   private readonly segments: SegmentName[];
@@ -266,6 +266,11 @@ export class Wal {
     const io = options.io ?? nodeFileIo;
     if (!io.isDirectory(dir)) throw new WalError('WAL_NOT_FOUND', `no wal directory ${dir}`);
     return readSnapshotMarkers(io, dir, sortSegments(io.list(dir)));
+  }
+
+  /** Changes how later batches reach the disk (see WalSyncMode). */
+  setSyncMode(mode: WalSyncMode): void {
+    this.syncMode = mode;
   }
 
   /** Index of the last entry (or snapshot marker) saved or queued. */

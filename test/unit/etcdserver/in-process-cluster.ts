@@ -31,8 +31,8 @@ export interface InProcessClusterOptions {
   readonly snapshotCatchUpEntries?: number;
   /** Members run with --unsafe-no-fsync (default true: the tests need no durability against power loss). */
   readonly unsafeNoFsync?: boolean;
-  /** File operations of every member's log (default: the real file system). */
-  readonly io?: FileIo;
+  /** File operations of every member's log, or of each member's by name (default: the real file system). */
+  readonly io?: FileIo | ((member: string) => FileIo);
   /** Election timeout in ms (default ELECTION_MS). */
   readonly electionMs?: number;
   readonly initialElectionTickAdvance?: boolean;
@@ -96,7 +96,7 @@ export class InProcessCluster {
     const server = await EtcdServer.start(s.config, {
       transport: this.network.factory,
       log: new ServerLog((line) => s.logLines.push(line)),
-      wal: { segmentSize: 1024 * 1024, io: this.opts.io },
+      wal: { segmentSize: 1024 * 1024, io: typeof this.opts.io === 'function' ? this.opts.io(s.name) : this.opts.io },
       snapshotCatchUpEntries: this.opts.snapshotCatchUpEntries,
       onRemoved: () => { s.removed = true; },
       ...extra,

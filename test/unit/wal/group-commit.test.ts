@@ -124,3 +124,24 @@ test('adaptive: a lone entry syncs on the event loop, a large batch on the threa
     await wal.close();
   }
 });
+
+test('setSyncMode: later batches sync where the new mode says', async () => {
+  const calls: string[] = [];
+  const io: FileIo = {
+    ...nodeFileIo,
+    syncData: (fd) => { calls.push('loop'); nodeFileIo.syncData(fd); },
+    syncDataAsync: (fd) => { calls.push('pool'); return nodeFileIo.syncDataAsync(fd); },
+  };
+  const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'sync', io });
+  calls.length = 0; // creating the log syncs its first segment
+  try {
+    await wal.save(null, [entry(1, 1)]);
+    wal.setSyncMode('threadpool');
+    await wal.save(null, [entry(2, 1)]);
+    wal.setSyncMode('sync');
+    await wal.save(null, [entry(3, 1)]);
+    assert.deepEqual(calls, ['loop', 'pool', 'loop']);
+  } finally {
+    await wal.close();
+  }
+});
