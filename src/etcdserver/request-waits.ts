@@ -8,6 +8,8 @@ export interface PendingRequest<T> {
   readonly timer: NodeJS.Timeout;
   /** What was proposed under this ID, when the proposer kept it (see `payloadOf`). */
   readonly payload: unknown;
+  /** The Raft term this member was in when it handed the proposal to Raft (see `markProposed`). */
+  proposedIn: number | null;
 }
 
 export class RequestWaits<T> {
@@ -25,8 +27,27 @@ export class RequestWaits<T> {
         reject(onTimeout());
       }, timeoutMs);
       timer.unref();
-      this.pending.set(id, { resolve, reject, timer, payload });
+      this.pending.set(id, { resolve, reject, timer, payload, proposedIn: null });
     });
+  }
+
+  /** Records that the proposal `id` went to Raft while this member was in `term`. */
+  markProposed(id: bigint, term: number): void {
+    const w = this.pending.get(id);
+    if (w !== undefined) w.proposedIn = term;
+  }
+
+  /**
+   * Fails every waiter whose proposal went to Raft in a term before `term`, with `err` (see
+   * `EtcdServer.applyEntry`).
+   */
+  rejectProposedBefore(term: number, err: () => Error): void {
+    for (const [id, w] of this.pending) {
+      if (w.proposedIn === null || w.proposedIn >= term) continue;
+      this.pending.delete(id);
+      clearTimeout(w.timer);
+      w.reject(err());
+    }
   }
 
   /** The payload registered with a waiting `id`, if any. */

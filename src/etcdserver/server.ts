@@ -130,6 +130,14 @@ function timeoutError(): EtcdError {
   return new EtcdError(300, 'etcdserver: request timed out', 0);
 }
 
+/**
+ * etcd's answer to a proposal that a change of leader lost (ErrTimeoutDueToLeaderFail): error 300,
+ * index 0. "Possibly": it may have reached the old leader's log and a quorum after all.
+ */
+function leaderFailError(): EtcdError {
+  return new EtcdError(300, 'etcdserver: request timed out, possibly due to previous leader failure', 0);
+}
+
 function stoppedError(): EtcdError {
   return new EtcdError(300, 'etcdserver: server stopped', 0);
 }
@@ -166,6 +174,8 @@ export class EtcdServer implements ServerFace {
   private leaderKnownSince = 0;
 
   private appliedIndex: number;
+  /** Term of the last entry applied (0 until one is). */
+  private appliedTerm = 0;
   private snapshotIndex: number;
   private readonly waits = new RequestWaits<StoreEvent | StoreEvent[] | null>();
   /** The payload this member proposed under a request ID still waiting for its entry. */
@@ -174,6 +184,8 @@ export class EtcdServer implements ServerFace {
 
   private inbox: Message[] = [];
   private proposals: Uint8Array[] = [];
+  /** The request IDs of `proposals`, in the same order. */
+  private proposalIds: bigint[] = [];
   private pendingTicks = 0;
   private inReady = false;
   private pumpScheduled = false;
@@ -426,8 +438,16 @@ export class EtcdServer implements ServerFace {
     }
     if (this.proposals.length > 0 && node.raft.lead !== 0n) {
       const datas = this.proposals;
+      const ids = this.proposalIds;
       this.proposals = [];
-      if (!node.proposeMany(datas)) this.proposals = datas.concat(this.proposals);
+      this.proposalIds = [];
+      if (node.proposeMany(datas)) {
+        const term = node.raft.term;
+        for (const id of ids) this.waits.markProposed(id, term);
+      } else {
+        this.proposals = datas.concat(this.proposals);
+        this.proposalIds = ids.concat(this.proposalIds);
+      }
     }
     if (this.readBatch && node.raft.lead !== 0n) {
       const batch = this.readBatch;
@@ -685,6 +705,15 @@ export class EtcdServer implements ServerFace {
 
   private applyEntryNow(e: Entry): void {
     if (e.index <= this.appliedIndex) return;
+    if (e.term > this.appliedTerm) {
+      // The first entry of a new leader's term. Whatever an earlier term's leader held in its log
+      // and had replicated came before it and has been applied; a proposal this member handed to
+      // Raft in an earlier term and still waiting was lost with that leader (dropped, or sent to a
+      // leader that died). Its client learns it now, as etcd would tell it only once the request
+      // times out, and can try again at once.
+      this.appliedTerm = e.term;
+      this.waits.rejectProposedBefore(e.term, leaderFailError);
+    }
     if (e.type === EntryType.ConfChange) {
       this.applyConfChange(e);
     } else if (e.data.length > 0) {
@@ -827,6 +856,7 @@ export class EtcdServer implements ServerFace {
     const id = this.newRequestId();
     const done = this.waits.register(id, this.requestTimeoutMs, () => timeoutError(), payload);
     this.proposals.push(encodeServerRequest(kind, id, payload));
+    this.proposalIds.push(id);
     this.schedulePump();
     return done;
   }
