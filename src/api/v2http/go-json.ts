@@ -22,8 +22,17 @@ function replace(m: string): string {
   return REPLACEMENTS[m]!;
 }
 
+/** Printable ASCII except `"`, backslash, `<`, `>` and `&`: what Go's encoder writes unchanged. */
+const PLAIN = /^[ !#-%'-;=?-[\]-~]*$/;
+
 /** A JSON string literal as Go writes it. */
 export function goString(s: string): string {
+  // Keys and values are mostly plain: quoted as they are, without JSON.stringify's copy and the
+  // search for what Go escapes differently.
+  return PLAIN.test(s) ? `"${s}"` : escapedGoString(s);
+}
+
+function escapedGoString(s: string): string {
   const j = JSON.stringify(s);
   return NEEDS_FIXING.test(j) ? j.replace(FIXES, replace) : j;
 }

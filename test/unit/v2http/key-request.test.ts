@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 
 import { statusOfErrorCode } from '../../../src/api/v2http/error-status.js';
 import { parseFormInto, parseGoBool, parseGoUint64, queryUnescape } from '../../../src/api/v2http/form.js';
@@ -159,6 +160,16 @@ describe('wire format', () => {
     assert.equal(goString('a"b\\c<>&'), '"a\\"b\\\\c\\u003c\\u003e\\u0026"');
     assert.equal(goString('\u0001\u007f\b\f\n\t\u2028'), '"\\u0001\u007f\\u0008\\u000c\\n\\t\\u2028"');
     assert.equal(goString('\\b'), '"\\\\b"');
+  });
+
+  it('quotes a string with nothing to escape as it is, and escapes every other one as Go does', () => {
+    // Go's rules: JSON's escapes, with <, >, &, U+2028 and U+2029 escaped too and \b, \f as \u00XX.
+    const goFixes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029', '\\b': '\\u0008', '\\f': '\\u000c', '\\\\': '\\\\' };
+    const reference = (s: string): string => JSON.stringify(s).replace(/\\\\|\\b|\\f|[<>&\u2028\u2029]/g, (m) => goFixes[m]!);
+    for (const unit of ['binary-ascii', 'grapheme', 'binary'] as const) {
+      fc.assert(fc.property(fc.string({ unit, maxLength: 40 }), (s) => goString(s) === reference(s)));
+    }
+    assert.equal(goString('/bench/key-000123'), '"/bench/key-000123"');
   });
 
   it('writes events and errors with etcd field order and a newline', () => {
