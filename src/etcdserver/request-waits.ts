@@ -1,34 +1,76 @@
 /**
  * Clients waiting for their log entries: each proposal registers under its request ID and is
- * settled when the entry is applied, or with a timeout error when the deadline passes first.
+ * settled when the entry is applied, or with a timeout error once its deadline has passed.
+ *
+ * Deadlines are checked by one sweep every `sweepMs` while anything waits, rather than by a timer
+ * per request: a write then costs no timer to arm and disarm, and a waiter fails at most `sweepMs`
+ * after its deadline.
  */
 export interface PendingRequest<T> {
   readonly resolve: (value: T) => void;
   readonly reject: (err: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  /** When the waiter fails with `onTimeout()`, on the clock given to `RequestWaits`. */
+  readonly deadline: number;
+  readonly onTimeout: () => Error;
   /** What was proposed under this ID, when the proposer kept it (see `payloadOf`). */
   readonly payload: unknown;
   /** The Raft term this member was in when it handed the proposal to Raft (see `markProposed`). */
   proposedIn: number | null;
 }
 
+/** How the waits learn the time and check deadlines; injected for tests. */
+export interface WaitTimer {
+  /** Milliseconds from any fixed origin. */
+  now(): number;
+  /** Calls `sweep` every `ms` until the returned function is called. */
+  every(ms: number, sweep: () => void): () => void;
+}
+
+export const realWaitTimer: WaitTimer = {
+  now: () => performance.now(),
+  every(ms, sweep) {
+    const interval = setInterval(sweep, ms);
+    interval.unref();
+    return () => clearInterval(interval);
+  },
+};
+
+/** How often deadlines are checked while requests wait. */
+export const SWEEP_MS = 100;
+
 export class RequestWaits<T> {
   private readonly pending = new Map<bigint, PendingRequest<T>>();
+  private stopSweeping: (() => void) | null = null;
+
+  constructor(
+    private readonly timer: WaitTimer = realWaitTimer,
+    private readonly sweepMs = SWEEP_MS,
+  ) {}
 
   get size(): number {
     return this.pending.size;
   }
 
-  /** Registers a waiter for `id`; `onTimeout` builds the error given after `timeoutMs`. */
+  /** Registers a waiter for `id`; `onTimeout` builds the error given once `timeoutMs` have passed. */
   register(id: bigint, timeoutMs: number, onTimeout: () => Error, payload?: unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(onTimeout());
-      }, timeoutMs);
-      timer.unref();
-      this.pending.set(id, { resolve, reject, timer, payload, proposedIn: null });
+      this.pending.set(id, { resolve, reject, deadline: this.timer.now() + timeoutMs, onTimeout, payload, proposedIn: null });
+      if (this.stopSweeping === null) this.stopSweeping = this.timer.every(this.sweepMs, () => this.sweep());
     });
+  }
+
+  /** Fails every waiter whose deadline has passed; stops sweeping once nothing waits. */
+  sweep(): void {
+    const now = this.timer.now();
+    for (const [id, w] of this.pending) {
+      if (w.deadline > now) continue;
+      this.pending.delete(id);
+      w.reject(w.onTimeout());
+    }
+    if (this.pending.size === 0 && this.stopSweeping !== null) {
+      this.stopSweeping();
+      this.stopSweeping = null;
+    }
   }
 
   /** Records that the proposal `id` went to Raft while this member was in `term`. */
@@ -39,13 +81,12 @@ export class RequestWaits<T> {
 
   /**
    * Fails every waiter whose proposal went to Raft in a term before `term`, with `err` (see
-   * `EtcdServer.applyEntry`).
+   * `EtcdServer.applyEntryNow`).
    */
   rejectProposedBefore(term: number, err: () => Error): void {
     for (const [id, w] of this.pending) {
       if (w.proposedIn === null || w.proposedIn >= term) continue;
       this.pending.delete(id);
-      clearTimeout(w.timer);
       w.reject(err());
     }
   }
@@ -59,7 +100,6 @@ export class RequestWaits<T> {
     const w = this.pending.get(id);
     if (!w) return;
     this.pending.delete(id);
-    clearTimeout(w.timer);
     w.resolve(value);
   }
 
@@ -67,15 +107,17 @@ export class RequestWaits<T> {
     const w = this.pending.get(id);
     if (!w) return;
     this.pending.delete(id);
-    clearTimeout(w.timer);
     w.reject(err);
   }
 
   rejectAll(err: Error): void {
     for (const [id, w] of this.pending) {
-      clearTimeout(w.timer);
-      w.reject(err);
       this.pending.delete(id);
+      w.reject(err);
+    }
+    if (this.stopSweeping !== null) {
+      this.stopSweeping();
+      this.stopSweeping = null;
     }
   }
 }
