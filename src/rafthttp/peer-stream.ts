@@ -123,6 +123,17 @@ export class PeerStream {
     this.connect();
   }
 
+  /**
+   * The peer is back (it just opened a stream to this member): a connection waiting out its backoff
+   * is tried at once. Otherwise a member restarted after the backoff had grown would not hear from
+   * this one (its votes included) for up to the longest backoff.
+   */
+  retryNow(): void {
+    if (this.stateValue !== 'backoff') return;
+    this.clearTimer();
+    this.connect();
+  }
+
   stop(): void {
     if (this.stateValue === 'stopped') return;
     this.stateValue = 'stopped';

@@ -363,6 +363,7 @@ export class Transport {
       onClose: () => streams.delete(stream),
     });
     streams.add(stream);
+    peer?.stream.retryNow();
   }
 
   private acceptSnapshot(from: bigint, req: IncomingMessage, res: ServerResponse): void {

@@ -211,6 +211,25 @@ test('a peer that goes down is reported unreachable, and reached again when it c
   }
 });
 
+test('a peer that comes back and opens its stream is dialled at once, not after the backoff', async () => {
+  // A's backoff is far longer than the test may take: only B's stream can make A try again.
+  const members = await startMembers([A, B], (id) => ({ clusterId: CLUSTER, ...(id === A ? { backoffBaseMs: 60_000, backoffMaxMs: 60_000 } : {}) }));
+  const [a, b] = members;
+  try {
+    await connectedPair(members);
+    await b.goDown();
+    await retryUntil(() => undefined, () => !a.transport.isConnected(B), 'A to lose its stream to B');
+    await b.comeBack();
+    // B restarted: its transport dials A afresh.
+    b.transport.removePeer(A);
+    b.transport.addPeer(A, [a.url]);
+    await retryUntil(() => a.transport.send([app(A, B, 3)]), () => b.received.some((m) => m.index === 3), 'delivery from A once B is back', 20, 3000);
+    assert.equal(a.transport.isConnected(B), true);
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
+
 test('a peer whose port stops listening is reported down once per outage', async () => {
   const members = await startMembers([A, B], () => ({ clusterId: CLUSTER }));
   const [a, b] = members;
