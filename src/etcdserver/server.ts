@@ -710,7 +710,9 @@ export class EtcdServer implements ServerFace {
       // and had replicated came before it and has been applied; a proposal this member handed to
       // Raft in an earlier term and still waiting was lost with that leader (dropped, or sent to a
       // leader that died). Its client learns it now, as etcd would tell it only once the request
-      // times out, and can try again at once.
+      // times out, and can try again at once. One case makes the error's "possibly" true: an old
+      // leader still alive may pass a proposal it received too late on to the new leader, which
+      // then applies it after all.
       this.appliedTerm = e.term;
       this.waits.rejectProposedBefore(e.term, leaderFailError);
     }
