@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { RequestWaits, type WaitTimer } from '../../../src/etcdserver/request-waits.js';
 
-/** A clock moved by hand; `sweeps` is the sweep registered, if any. */
+/** A clock moved by hand; `sweep` is the sweep registered, if any. */
 function manualTimer(): WaitTimer & { at: number; sweep: (() => void) | null; armed: number } {
   const t = {
     at: 0,
