@@ -26,7 +26,7 @@ export interface WaitTimer {
   every(ms: number, sweep: () => void): () => void;
 }
 
-export const realWaitTimer: WaitTimer = {
+const realWaitTimer: WaitTimer = {
   now: () => performance.now(),
   every(ms, sweep) {
     const interval = setInterval(sweep, ms);
@@ -36,7 +36,7 @@ export const realWaitTimer: WaitTimer = {
 };
 
 /** How often deadlines are checked while requests wait. */
-export const SWEEP_MS = 100;
+const SWEEP_MS = 100;
 
 export class RequestWaits<T> {
   private readonly pending = new Map<bigint, PendingRequest<T>>();
@@ -62,15 +62,7 @@ export class RequestWaits<T> {
   /** Fails every waiter whose deadline has passed; stops sweeping once nothing waits. */
   sweep(): void {
     const now = this.timer.now();
-    for (const [id, w] of this.pending) {
-      if (w.deadline > now) continue;
-      this.pending.delete(id);
-      w.reject(w.onTimeout());
-    }
-    if (this.pending.size === 0 && this.stopSweeping !== null) {
-      this.stopSweeping();
-      this.stopSweeping = null;
-    }
+    this.failWhere((w) => w.deadline <= now, (w) => w.onTimeout());
   }
 
   /** Records that the proposal `id` went to Raft while this member was in `term`. */
@@ -84,11 +76,7 @@ export class RequestWaits<T> {
    * `EtcdServer.applyEntryNow`).
    */
   rejectProposedBefore(term: number, err: () => Error): void {
-    for (const [id, w] of this.pending) {
-      if (w.proposedIn === null || w.proposedIn >= term) continue;
-      this.pending.delete(id);
-      w.reject(err());
-    }
+    this.failWhere((w) => w.proposedIn !== null && w.proposedIn < term, err);
   }
 
   /** The payload registered with a waiting `id`, if any. */
@@ -111,11 +99,17 @@ export class RequestWaits<T> {
   }
 
   rejectAll(err: Error): void {
+    this.failWhere(() => true, () => err);
+  }
+
+  /** Rejects and forgets every waiter `matches` picks; stops sweeping once nothing waits. */
+  private failWhere(matches: (w: PendingRequest<T>) => boolean, err: (w: PendingRequest<T>) => Error): void {
     for (const [id, w] of this.pending) {
+      if (!matches(w)) continue;
       this.pending.delete(id);
-      w.reject(err);
+      w.reject(err(w));
     }
-    if (this.stopSweeping !== null) {
+    if (this.pending.size === 0 && this.stopSweeping !== null) {
       this.stopSweeping();
       this.stopSweeping = null;
     }
