@@ -7,6 +7,17 @@ import { METADATA, entry, freshWalDir } from './wal-helpers.js';
 
 const SEGMENT = 1 << 20;
 
+/** The real file system, recording each fdatasync as made on the event loop or on the threadpool. */
+function recordingSyncs(): { io: FileIo; calls: string[] } {
+  const calls: string[] = [];
+  const io: FileIo = {
+    ...nodeFileIo,
+    syncData: (fd) => { calls.push('loop'); nodeFileIo.syncData(fd); },
+    syncDataAsync: (fd) => { calls.push('pool'); return nodeFileIo.syncDataAsync(fd); },
+  };
+  return { io, calls };
+}
+
 for (const syncMode of ['sync', 'threadpool', 'adaptive'] as WalSyncMode[]) {
   test(`${syncMode}: saves made in one turn of the event loop share one fsync`, async () => {
     const io = new CrashFileIo();
@@ -105,12 +116,7 @@ test('sync mode: a stream of saves driven only by promise continuations still le
 });
 
 test('adaptive: a lone entry syncs on the event loop, a large batch on the threadpool', async () => {
-  const calls: string[] = [];
-  const io: FileIo = {
-    ...nodeFileIo,
-    syncData: (fd) => { calls.push('loop'); nodeFileIo.syncData(fd); },
-    syncDataAsync: (fd) => { calls.push('pool'); return nodeFileIo.syncDataAsync(fd); },
-  };
+  const { io, calls } = recordingSyncs();
   const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'adaptive', io });
   calls.length = 0; // creating the log syncs its first segment
   try {
@@ -126,12 +132,7 @@ test('adaptive: a lone entry syncs on the event loop, a large batch on the threa
 });
 
 test('setSyncMode: later batches sync where the new mode says', async () => {
-  const calls: string[] = [];
-  const io: FileIo = {
-    ...nodeFileIo,
-    syncData: (fd) => { calls.push('loop'); nodeFileIo.syncData(fd); },
-    syncDataAsync: (fd) => { calls.push('pool'); return nodeFileIo.syncDataAsync(fd); },
-  };
+  const { io, calls } = recordingSyncs();
   const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'sync', io });
   calls.length = 0; // creating the log syncs its first segment
   try {
