@@ -31,6 +31,11 @@ export interface BenchOptions {
   readonly restartRuns: number;
   /** Failover and watch fan-out repetitions per server and round (cluster suite). */
   readonly clusterRuns: number;
+  /**
+   * Unmeasured watch fan-outs on each fresh cluster between its first fan-out (reported on its own
+   * as the cold one) and the measured ones, as the wrk runs are preceded by unmeasured load.
+   */
+  readonly fanoutWarmup: number;
   /** Which parts of the cluster suite run. */
   readonly clusterParts: readonly ClusterPart[];
   /** Servers to measure, in the order they take turns. */
@@ -57,6 +62,8 @@ export const usage = `usage: npm run bench -- [options]
   --settle S              seconds between the end of the load and the second RSS reading (default 15)
   --restart-runs N        SIGKILL + restart cycles per server and round (default 3)
   --cluster-runs N        failovers and watch fan-outs per server and round, 3-member cluster (default 3)
+  --fanout-warmup N       unmeasured watch fan-outs on each fresh cluster after the first (cold) one
+                          and before the measured ones (default 20; 0 to skip)
   --cluster-parts load,failover,fanout
                           parts of the cluster suite to run (default all)
   --impls flotilla,reference
@@ -80,6 +87,7 @@ const full: BenchOptions = {
   settleSec: 15,
   restartRuns: 3,
   clusterRuns: 3,
+  fanoutWarmup: 20,
   clusterParts: clusterPartNames,
   impls: ['flotilla', 'reference'],
   markdownFile: null,
@@ -98,6 +106,7 @@ const quick: Partial<BenchOptions> = {
   settleSec: 2,
   restartRuns: 1,
   clusterRuns: 1,
+  fanoutWarmup: 2,
 };
 
 function positiveInt(flag: string, text: string | undefined): number {
@@ -157,6 +166,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       case '--settle': explicit.settleSec = positiveNumber(flag, value()); break;
       case '--restart-runs': explicit.restartRuns = positiveInt(flag, value()); break;
       case '--cluster-runs': explicit.clusterRuns = positiveInt(flag, value()); break;
+      case '--fanout-warmup': explicit.fanoutWarmup = nonNegativeCount(flag, value()); break;
       case '--max-steal': {
         const p = positiveNumber(flag, value());
         if (p > 100) throw new Error(`--max-steal is a percentage, got "${p}"`);

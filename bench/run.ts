@@ -55,6 +55,9 @@ function describeRun(argv: readonly string[], options: BenchOptions, suites: rea
     method: [
       `Each figure is the median over ${options.rounds} run(s) per server; the servers take turns (Flotilla, etcd, Flotilla, etcd) so drift hits both. Both are started with the same etcd 3.4 command line (${singleNode ? 'one member' : 'static bootstrap of 3 members'}, \`--enable-v2\`), on loopback, with a fresh temp data dir.`,
       `wrk runs last ${options.durationSec} s after ${options.warmupSec} s of unmeasured warm-up; connections ${options.connections.join(', ')}; values of ${options.valueBytes} bytes${singleNode ? `; load of ${options.keys} keys with ${options.loadConcurrency} in flight, RSS read again after ${options.settleSec} s; ${options.restartRuns} restart(s) per server and round` : ''}.`,
+      ...(options.only.includes('cluster') && options.clusterParts.includes('fanout')
+        ? [`Watch fan-outs: on each fresh cluster the first (cold) fan-out, then ${options.fanoutWarmup} unmeasured fan-out(s), then ${options.clusterRuns} measured; the cold and the warm fan-outs are reported apart.`]
+        : []),
       `A measured run (a wrk run, or a round of fan-outs) during which the host stole more than ${options.maxStealPercent}% of the machine's CPU (the steal column of /proc/stat) is made again from a fresh start, at most ${options.stealRetries} time(s), keeping the least disturbed attempt; each kept run is listed with its steal, and one kept above the limit is listed under Warnings. Single-node RSS, restart and the failovers are not repeated.`,
       ...suites.map((s) => s.method),
     ],

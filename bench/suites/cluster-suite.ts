@@ -31,7 +31,9 @@ export const metrics = {
   put: (c: number): string => `cluster PUT c=${c}`,
   qget: (c: number): string => `cluster quorum GET c=${c}`,
   failover: 'cluster failover (kill -9 leader to first write)',
-  register: `cluster watch: register ${watcherCount} watchers`,
+  register: `cluster watch: register ${watcherCount} watchers on a fresh cluster`,
+  registerWarm: `cluster watch: register ${watcherCount} watchers`,
+  fanOutCold: `cluster watch fan-out to ${watcherCount} watchers, cold (the first on a fresh cluster)`,
   fanOut: `cluster watch fan-out to ${watcherCount} watchers`,
 } as const;
 
@@ -255,6 +257,33 @@ export async function watchFanOut(options: FanOutOptions): Promise<FanOutResult>
   }
 }
 
+interface FanOutRecord {
+  /** Which fan-out of its kind on the cluster (1-based; the cold one is 0). */
+  readonly n: number;
+  readonly cold?: boolean;
+  readonly result: FanOutResult;
+  readonly leader: number;
+  readonly members: readonly { name: string; host: string }[];
+}
+
+export interface FanOutStep {
+  readonly kind: 'cold' | 'warmup' | 'measured';
+  readonly n: number;
+}
+
+/**
+ * The fan-outs made on one fresh cluster, in order: the first (cold, measured and reported on its
+ * own), `warmup` unmeasured ones, then `runs` measured ones. A member compiles its hot code while
+ * its first fan-outs run; the unmeasured ones let the measured fan-outs see it serving as it does
+ * once warm, as the unmeasured load before each wrk run does for the throughput figures.
+ */
+export function fanOutPlan(warmup: number, runs: number): FanOutStep[] {
+  const steps: FanOutStep[] = [{ kind: 'cold', n: 0 }];
+  for (let n = 1; n <= warmup; n++) steps.push({ kind: 'warmup', n });
+  for (let n = 1; n <= runs; n++) steps.push({ kind: 'measured', n });
+  return steps;
+}
+
 /** Waits until every live member names the same member as its leader; returns that member's index. */
 async function settledLeader(cluster: Cluster, timeoutMs = 20_000): Promise<number> {
   const leader = await cluster.leader(timeoutMs);
@@ -277,7 +306,7 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
       + 'peers connected directly on loopback, a fresh cluster for every wrk run and for every round of failovers and fan-outs. '
       + 'PUT: bench/lua/put.lua (a new key per request) through the leader; quorum GET: bench/lua/get.lua on `/v2/keys/bench/read-me?quorum=true` through the leader; both warmed up like the single-node runs. '
       + 'Failover: SIGKILL of the leader, then a PUT of a new key to one surviving member every 50 ms (each with a 1 s timeout) until one answers 200/201, timed from the kill (bounded at 30 s); the killed member is restarted and every member follows one leader before the next try. '
-      + `Watch fan-out: ${watcherCount} long polls \`GET /v2/keys/fan?wait=true\` on raw sockets spread evenly over the ${clusterSize} members (registered once their response headers arrive), then one PUT of /v2/keys/fan through the leader, timed from sending it until the last watcher has the event (bounded at 30 s).`,
+      + `Watch fan-out: ${watcherCount} long polls \`GET /v2/keys/fan?wait=true\` on raw sockets spread evenly over the ${clusterSize} members (registered once their response headers arrive), then one PUT of /v2/keys/fan through the leader, timed from sending it until the last watcher has the event (bounded at 30 s). The first fan-out on each fresh cluster is reported on its own as the cold one; unmeasured fan-outs follow it (see the warm-up above), then the measured ones.`,
     goals: clusterGoals,
     async run(ctx: SuiteContext): Promise<Measurement[]> {
       const { options } = ctx;
@@ -384,36 +413,46 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
           // A fresh cluster for every attempt: a repeated round must start as cold as the first.
           const what = `fan-out round ${round}`;
           const run = await runQuietly(async (measured) => {
-            const results: { result: FanOutResult; leader: number; members: { name: string; host: string }[] }[] = [];
+            const results: FanOutRecord[] = [];
             await withCluster(impl, what, async (cluster) => {
-              for (let n = 1; n <= options.clusterRuns; n++) {
+              const fanOut = async (n: number, value: string): Promise<FanOutRecord> => {
                 const leader = await settledLeader(cluster);
                 const leaderURL = cluster.members[leader]!.clientURL;
                 const watchURLs = Array.from({ length: watcherCount }, (_, i) => `${cluster.members[i % clusterSize]!.clientURL}${fanKeyPath}?wait=true`);
-                const result = await measured(() => watchFanOut({
+                const result = await watchFanOut({
                   watchURLs,
-                  write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(`round ${round} run ${n}`), timeoutMs: 10_000 }).then((r) => r.status),
-                }));
-                results.push({ result, leader, members: cluster.members.map((m) => ({ name: m.name, host: new URL(m.clientURL).host })) });
+                  write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(value), timeoutMs: 10_000 }).then((r) => r.status),
+                });
+                return { n, result, leader, members: cluster.members.map((m) => ({ name: m.name, host: new URL(m.clientURL).host })) };
+              };
+              for (const step of fanOutPlan(options.fanoutWarmup, options.clusterRuns)) {
+                const value = `round ${round} ${step.kind} ${step.n}`;
+                if (step.kind === 'warmup') {
+                  const { result } = await fanOut(step.n, value);
+                  if (result.fanOutMs === null) throw new Error(`${what} ${implLabel(impl)}, warm-up fan-out ${step.n}: ${result.problem ?? 'no result'}`);
+                  continue;
+                }
+                results.push({ ...(await measured(() => fanOut(step.n, value))), cold: step.kind === 'cold' });
               }
             });
             return results;
           }, stealPolicy(ctx, `${what} ${implLabel(impl)}`));
           const note = stealNote(run, options.maxStealPercent);
-          run.result.forEach(({ result, leader, members }, i) => {
-            const label = `${what}.${i + 1} ${implLabel(impl)}`;
-            record(impl, metrics.register, 'ms', result.registerMs);
+          if (options.fanoutWarmup > 0) ctx.log(`${what} ${implLabel(impl)}: ${options.fanoutWarmup} unmeasured fan-outs between the cold one and the measured ones`);
+          for (const { n, cold, result, leader, members } of run.result) {
+            const label = `${what}.${cold ? 'cold' : n} ${implLabel(impl)}`;
+            record(impl, cold ? metrics.register : metrics.registerWarm, 'ms', result.registerMs);
             if (result.fanOutMs === null) {
               ctx.log(`${label}: ${result.problem ?? 'no result'}`);
-              return;
+              continue;
             }
-            record(impl, metrics.fanOut, 'ms', result.fanOutMs, 'lower', note, run.steal);
+            record(impl, cold ? metrics.fanOutCold : metrics.fanOut, 'ms', result.fanOutMs, 'lower', note, run.steal);
             const perMember = members.map(({ name, host }, m) => {
               const ms = result.lastByHost.get(host);
               return `${name}${m === leader ? ' (leader)' : ''} ${ms === undefined ? '—' : ms.toFixed(1)}`;
             }).join(', ');
             ctx.log(`${label}: ${watcherCount} watchers registered in ${result.registerMs.toFixed(0)} ms, all had the event ${result.fanOutMs.toFixed(1)} ms after the write was sent (last watcher per member, ms: ${perMember}); host steal over the round ${formatSteal(run.steal)}`);
-          });
+          }
         }
       }
       return out;

@@ -7,6 +7,7 @@ test('defaults are the full benchmark', () => {
   assert.deepEqual(o.connections, [1, 16, 64, 256]);
   assert.deepEqual(o.only, ['put', 'get', 'rss', 'restart', 'cluster']);
   assert.equal(o.clusterRuns, 3);
+  assert.equal(o.fanoutWarmup, 20);
   assert.deepEqual(o.clusterParts, ['load', 'failover', 'fanout']);
   assert.equal(o.durationSec, 10);
   assert.equal(o.keys, 100_000);
@@ -25,6 +26,7 @@ test('--quick shortens everything, explicit flags win wherever they stand', () =
   assert.deepEqual(o.only, ['put', 'restart']);
   assert.equal(o.keys, 10_000);
   assert.equal(o.build, false);
+  assert.equal(o.fanoutWarmup, 2);
 });
 
 test('lists and numbers are checked', () => {
@@ -41,4 +43,6 @@ test('lists and numbers are checked', () => {
   assert.equal(parseBenchOptions(['--steal-retries', '0']).stealRetries, 0);
   assert.throws(() => parseBenchOptions(['--max-steal', '150']), /percentage/);
   assert.throws(() => parseBenchOptions(['--steal-retries', '-1']), /whole number/);
+  assert.equal(parseBenchOptions(['--fanout-warmup', '0']).fanoutWarmup, 0);
+  assert.throws(() => parseBenchOptions(['--fanout-warmup', 'many']), /whole number/);
 });

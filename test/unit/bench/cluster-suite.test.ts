@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { listenOnLoopback } from '../../support/loopback.js';
-import { clusterGoals, firstSuccessfulWrite, metrics, watchFanOut } from '../../../bench/suites/cluster-suite.js';
+import { clusterGoals, fanOutPlan, firstSuccessfulWrite, metrics, watchFanOut } from '../../../bench/suites/cluster-suite.js';
 import { compare, ratioGoals, type Measurement } from '../../../bench/measurement.js';
 
 /** A loopback HTTP server for one test; `close()` also ends the connections it still holds. */
@@ -148,4 +148,12 @@ test('the cluster goals are judged on the ratio of medians like the single-node 
   ]);
   assert.equal(clusterGoals.length, 4);
   assert.ok(clusterGoals.some((g) => g.metric === `${metrics.qget(64)} throughput` && g.atLeast === 1.0));
+});
+
+test('each fresh cluster: the cold fan-out, the unmeasured ones, then the measured ones', () => {
+  assert.deepEqual(fanOutPlan(2, 3).map((s) => `${s.kind} ${s.n}`), ['cold 0', 'warmup 1', 'warmup 2', 'measured 1', 'measured 2', 'measured 3']);
+  assert.deepEqual(fanOutPlan(0, 1).map((s) => s.kind), ['cold', 'measured']);
+  // The cold fan-out is its own metric, without a goal; the goal stays on the measured ones.
+  assert.notEqual(metrics.fanOutCold, metrics.fanOut);
+  assert.ok(!clusterGoals.some((g) => g.metric === metrics.fanOutCold));
 });
