@@ -8,14 +8,17 @@ import { METADATA, entry, freshWalDir } from './wal-helpers.js';
 const SEGMENT = 1 << 20;
 
 /** The real file system, recording each fdatasync as made on the event loop or on the threadpool. */
-function recordingSyncs(): { io: FileIo; calls: string[] } {
+/** A new log whose fdatasyncs are recorded as 'loop' or 'pool' (the creation's own sync left out). */
+async function walRecordingSyncs(syncMode: WalSyncMode): Promise<{ wal: Wal; calls: string[] }> {
   const calls: string[] = [];
   const io: FileIo = {
     ...nodeFileIo,
     syncData: (fd) => { calls.push('loop'); nodeFileIo.syncData(fd); },
     syncDataAsync: (fd) => { calls.push('pool'); return nodeFileIo.syncDataAsync(fd); },
   };
-  return { io, calls };
+  const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode, io });
+  calls.length = 0;
+  return { wal, calls };
 }
 
 for (const syncMode of ['sync', 'threadpool', 'adaptive'] as WalSyncMode[]) {
@@ -116,9 +119,7 @@ test('sync mode: a stream of saves driven only by promise continuations still le
 });
 
 test('adaptive: a lone entry syncs on the event loop, a large batch on the threadpool', async () => {
-  const { io, calls } = recordingSyncs();
-  const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'adaptive', io });
-  calls.length = 0; // creating the log syncs its first segment
+  const { wal, calls } = await walRecordingSyncs('adaptive');
   try {
     await wal.save(null, [entry(1, 1)]);
     assert.deepEqual(calls, ['loop']);
@@ -132,9 +133,7 @@ test('adaptive: a lone entry syncs on the event loop, a large batch on the threa
 });
 
 test('setSyncMode: later batches sync where the new mode says', async () => {
-  const { io, calls } = recordingSyncs();
-  const wal = await Wal.create(freshWalDir(), METADATA, { segmentSize: SEGMENT, syncMode: 'sync', io });
-  calls.length = 0; // creating the log syncs its first segment
+  const { wal, calls } = await walRecordingSyncs('sync');
   try {
     await wal.save(null, [entry(1, 1)]);
     wal.setSyncMode('threadpool');
