@@ -10,7 +10,7 @@ const GROUPS: readonly (readonly [string, readonly Entry[]])[] = [
     { flag: "--name 'default'", what: 'Name of this member, unique in its cluster.' },
     { flag: "--data-dir '${name}.etcd'", what: 'Directory holding the write-ahead log and the snapshots.' },
     { flag: "--wal-dir ''", what: 'A separate directory for the write-ahead log.' },
-    { flag: "--snapshot-count '10000'", what: 'Applied entries between two snapshots of the store.' },
+    { flag: "--snapshot-count '100000'", what: 'Applied entries between two snapshots of the store.' },
     { flag: "--heartbeat-interval '100'", what: "Milliseconds between the leader's heartbeats." },
     { flag: "--election-timeout '1000'", what: 'Milliseconds without a heartbeat before a follower campaigns (at least 5 heartbeats).' },
     { flag: "--initial-election-tick-advance 'true'", what: 'At start, with peers connected, campaign two ticks before the timeout.' },

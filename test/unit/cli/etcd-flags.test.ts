@@ -19,7 +19,7 @@ test('defaults: client 2379 and 4001, peer 2380 and 7001, data dir <name>.etcd',
   assert.equal(c.dataDir, 'default.etcd');
   assert.deepEqual(hrefs(c.listenClientUrls), ['http://localhost:2379/', 'http://localhost:4001/']);
   assert.deepEqual(hrefs(c.listenPeerUrls), ['http://localhost:2380/', 'http://localhost:7001/']);
-  assert.equal(c.snapshotCount, 10000);
+  assert.equal(c.snapshotCount, 100000);
   assert.equal(c.maxRequestBytes, undefined);
   assert.deepEqual(c.cors, ['*']);
   assert.deepEqual([...c.initialCluster.keys()], ['default']);
