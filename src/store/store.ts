@@ -156,18 +156,20 @@ export class Store {
 
   private set(req: SetRequest): StoreEvent {
     const key = cleanPath(req.key);
-    let prev: StoreNode | null;
-    try {
-      prev = this.find(key);
-      if (prev === null && req.refresh === true) prev = this.internalGet(key); // throws the 100 error
-    } catch (err) {
-      this.count('setsFail');
-      throw err;
+    let value = req.value;
+    if (req.refresh === true) {
+      try {
+        value = (this.find(key) ?? this.internalGet(key)).value; // internalGet throws the 100 error
+      } catch (err) {
+        this.count('setsFail');
+        throw err;
+      }
     }
-    const value = req.refresh === true && prev !== null ? prev.value : req.value;
     let event: StoreEvent;
     try {
-      event = this.internalCreate(key, req.dir, value, false, true, expirationFor(req.time, req.ttl), 'set', req.time);
+      // A plain set does not look its key up first: the walk to the parent fails (104) where the
+      // lookup would have, and is counted once, here.
+      event = this.internalCreate(key, req.dir, value, false, true, expirationFor(req.time, req.ttl), 'set', req.time, false);
     } catch (err) {
       this.count('setsFail');
       throw err;
@@ -361,6 +363,7 @@ export class Store {
     expireTime: number,
     action: StoreAction,
     now: number,
+    countWalkFailure = true,
   ): StoreEvent {
     const cur = this.currentIndex;
     const next = cur + 1;
@@ -372,7 +375,7 @@ export class Store {
     try {
       parent = this.walkCreatingDirs(path, slash);
     } catch (err) {
-      this.count('setsFail'); // etcd counts a failed parent walk as a failed set as well
+      if (countWalkFailure) this.count('setsFail'); // etcd counts a failed parent walk as a failed set as well
       throw err;
     }
     let prevNode: NodeJSON | undefined;

@@ -35,6 +35,20 @@ describe('store writes', () => {
     assert.equal(s.index, 2);
   });
 
+  it('a write below a key fails with 104 and is counted as real etcd counts it', () => {
+    const s = new Store();
+    s.apply(set('/a', '1'));
+    expectError(() => s.apply(set('/a/b', '2')), 104, '/a', 1);
+    expectError(() => s.apply(set('/a/b/c', '2')), 104, '/a', 1);
+    expectError(() => s.apply(set('/a/b', '', { dir: true })), 104, '/a', 1);
+    assert.equal(s.stats().setsFail, 3);
+    // A create counts its own failure and, for the walk to the parent, a failed set (as etcd 3.4 does).
+    expectError(() => s.apply({ op: 'create', key: '/a/b', value: '2', dir: false, unique: false, ttl: null, time: T0 }), 104, '/a', 1);
+    expectError(() => s.apply(set('/a/b', '2', { refresh: true, ttl: 5 })), 104, '/a', 1);
+    assert.deepEqual([s.stats().setsFail, s.stats().createFail, s.stats().setsSuccess], [5, 1, 1]);
+    assert.equal(s.index, 1);
+  });
+
   it('refused writes keep the index and carry it in the error', () => {
     const s = new Store();
     s.apply(set('/dir', '', { dir: true }));
