@@ -7,8 +7,10 @@ import { METADATA, entry, freshWalDir } from './wal-helpers.js';
 
 const SEGMENT = 1 << 20;
 
-/** The real file system, recording each fdatasync as made on the event loop or on the threadpool. */
-/** A new log whose fdatasyncs are recorded as 'loop' or 'pool' (the creation's own sync left out). */
+/**
+ * A new log on the real file system whose fdatasyncs are recorded as made on the event loop ('loop')
+ * or on the threadpool ('pool'); the creation's own sync is left out.
+ */
 async function walRecordingSyncs(syncMode: WalSyncMode): Promise<{ wal: Wal; calls: string[] }> {
   const calls: string[] = [];
   const io: FileIo = {
