@@ -260,7 +260,7 @@ export async function watchFanOut(options: FanOutOptions): Promise<FanOutResult>
 interface FanOutRecord {
   /** Which fan-out of its kind on the cluster (1-based; the cold one is 0). */
   readonly n: number;
-  readonly cold?: boolean;
+  readonly cold: boolean;
   readonly result: FanOutResult;
   readonly leader: number;
   readonly members: readonly { name: string; host: string }[];
@@ -415,25 +415,24 @@ export function clusterSuite(runLoad: LoadRunner = runWrk): BenchSuite {
           const run = await runQuietly(async (measured) => {
             const results: FanOutRecord[] = [];
             await withCluster(impl, what, async (cluster) => {
-              const fanOut = async (n: number, value: string): Promise<FanOutRecord> => {
+              const fanOut = async ({ kind, n }: FanOutStep): Promise<FanOutRecord> => {
                 const leader = await settledLeader(cluster);
                 const leaderURL = cluster.members[leader]!.clientURL;
                 const watchURLs = Array.from({ length: watcherCount }, (_, i) => `${cluster.members[i % clusterSize]!.clientURL}${fanKeyPath}?wait=true`);
                 const result = await watchFanOut({
                   watchURLs,
-                  write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(value), timeoutMs: 10_000 }).then((r) => r.status),
+                  write: () => httpRequest('PUT', `${leaderURL}${fanKeyPath}`, { body: formBody(`round ${round} ${kind} ${n}`), timeoutMs: 10_000 }).then((r) => r.status),
                 });
-                return { n, result, leader, members: cluster.members.map((m) => ({ name: m.name, host: new URL(m.clientURL).host })) };
+                return { n, cold: kind === 'cold', result, leader, members: cluster.members.map((m) => ({ name: m.name, host: new URL(m.clientURL).host })) };
               };
               for (const step of fanOutPlan(options.fanoutWarmup, options.clusterRuns)) {
-                const value = `round ${round} ${step.kind} ${step.n}`;
                 if (step.kind === 'warmup') {
                   // Not measured, but a failure is shown as a measured one's would be.
-                  const { result } = await fanOut(step.n, value);
+                  const { result } = await fanOut(step);
                   if (result.fanOutMs === null) ctx.log(`${what}.warm-up ${step.n} ${implLabel(impl)}: ${result.problem ?? 'no result'}`);
                   continue;
                 }
-                results.push({ ...(await measured(() => fanOut(step.n, value))), cold: step.kind === 'cold' });
+                results.push(await measured(() => fanOut(step)));
               }
             });
             return results;
