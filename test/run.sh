@@ -38,8 +38,36 @@ stage() {
   echo "=== $name: ${p:-0} passed, ${f:-0} failed (exit $rc)"
   if [ "$rc" -ne 0 ]; then
     echo "$name failed"
-    echo "total: $passed passed, $failed failed"
+    if [ "${#not_run[@]}" -gt 0 ]; then echo "not run (no ../shared beside the project): ${not_run[*]}"; fi
+echo "total: $passed passed, $failed failed"
     exit 1
+  fi
+}
+
+# What the suites run beside Flotilla: real etcd 3.4 and the real clients. Missing ones stop the run
+# at once, naming the Debian packages, rather than letting stages skip.
+missing=()
+command -v etcd >/dev/null || missing+=(etcd-server)
+command -v etcdctl >/dev/null || missing+=(etcd-client)
+python3 -c 'import etcd' 2>/dev/null || missing+=(python3-etcd)
+for tool in jq curl openssl wrk chromium; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "npm test needs these Debian packages: apt-get install ${missing[*]}"
+  echo "total: 0 passed, 1 failed"
+  exit 1
+fi
+
+# shared_stage NAME PATH CMD...: a stage that runs suites kept beside the project in ../shared (the
+# differential tester, the real-client suites, confd's golden cases). Without that folder it is
+# reported as not run, and counts neither as passed nor as failed.
+not_run=()
+shared_stage() {
+  local name=$1 path=$2; shift 2
+  if [ -e "../shared/$path" ]; then
+    stage "$name" "$@"
+  else
+    echo "=== $name: not run (../shared/$path is not there)"
+    not_run+=("$name")
   fi
 }
 
@@ -51,20 +79,21 @@ mapfile -t integration < <(find test/integration -name '*.test.ts' | sort)
 stage sim-3 npm run sim --silent -- --seeds 500 --nodes 3
 stage sim-5 npm run sim --silent -- --seeds 500 --nodes 5
 stage integration node --import tsx --test --test-reporter=tap --test-concurrency=1 "${integration[@]}"
-stage conformance node --import tsx test/support/with-etcd.ts -- node ../shared/conformance/run.mjs --target '{url}' --start-reference
-stage clients node --import tsx test/support/with-etcd.ts -- ../shared/clients/run-all.sh '{url}'
+shared_stage conformance conformance/run.mjs node --import tsx test/support/with-etcd.ts -- node ../shared/conformance/run.mjs --target '{url}' --start-reference
+shared_stage clients clients/run-all.sh node --import tsx test/support/with-etcd.ts -- ../shared/clients/run-all.sh '{url}'
 stage etcdctl-diff node --import tsx test/etcdctl-diff/run.ts --no-build
 # The etcdctl checks, with Flotilla's etcdctl in place of the real one on the PATH.
 mkdir -p "$logdir/bin" && ln -sf "$PWD/bin/etcdctl" "$logdir/bin/etcdctl"
-PATH="$logdir/bin:$PATH" stage etcdctl-suite node --import tsx test/support/with-etcd.ts -- bash ../shared/clients/etcdctl.sh '{url}'
+PATH="$logdir/bin:$PATH" shared_stage etcdctl-suite clients/etcdctl.sh node --import tsx test/support/with-etcd.ts -- bash ../shared/clients/etcdctl.sh '{url}'
 stage crash node --import tsx test/crash/run.ts --rounds 20
 mapfile -t cluster < <(find test/cluster -name '*.test.ts' | sort)
 stage cluster env CLUSTER_IMPL=flotilla node --import tsx --test --test-reporter=tap --test-concurrency=1 "${cluster[@]}"
 stage fault node --import tsx test/cluster/fault.ts --seeds 3 --duration 20 --impl flotilla
-stage cluster-conformance node --import tsx test/cluster/conformance-3node.ts --impl flotilla
-stage confd-cases node --import tsx test/confd-cases/run.ts --impl flotilla
+shared_stage cluster-conformance conformance/run.mjs node --import tsx test/cluster/conformance-3node.ts --impl flotilla
+shared_stage confd-cases confd-cases node --import tsx test/confd-cases/run.ts --impl flotilla
 stage confd node --import tsx --test --test-reporter=tap --test-concurrency=1 test/confd-cases/watch.test.ts test/confd-cases/etcd-backend.test.ts test/confd-cases/tls.test.ts
 # A real browser (Debian's chromium) reading watches as Server-Sent Events.
 stage browser node --import tsx --test --test-reporter=tap --test-concurrency=1 test/browser/event-source.test.ts
 
+if [ "${#not_run[@]}" -gt 0 ]; then echo "not run (no ../shared beside the project): ${not_run[*]}"; fi
 echo "total: $passed passed, $failed failed"
