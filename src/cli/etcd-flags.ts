@@ -3,7 +3,7 @@
  * (`-addr`, `-peer-addr`, `-peers`, ...), their `ETCD_*` environment variables, and the defaults.
  */
 import { readFileSync } from 'node:fs';
-import { FlagError, FlagSet, type FlagKind, type FlagSpec, type FlagValue } from './go-flags.js';
+import { FlagError, FlagSet, type FlagDef, type FlagKind, type ParsedFlags } from '../go/flags.js';
 import type { ServerConfig } from '../etcdserver/config.js';
 import type { AdminConfigUpdate } from '../etcdserver/admin-config.js';
 
@@ -11,13 +11,13 @@ function envName(flag: string): string {
   return 'ETCD_' + flag.toUpperCase().replace(/-/g, '_');
 }
 
-function flag(name: string, kind: FlagKind, extra: { aliases?: string[]; env?: string | null } = {}): FlagSpec {
+function flag(name: string, kind: FlagKind, extra: { aliases?: string[]; env?: string | null; default?: boolean } = {}): FlagDef {
   const env = extra.env === null ? undefined : (extra.env ?? envName(name));
-  return { name, kind, aliases: extra.aliases, env };
+  return { name, kind, aliases: extra.aliases, env, default: extra.default };
 }
 
 /** Flags that Flotilla acts on. */
-const USED: FlagSpec[] = [
+const USED: FlagDef[] = [
   flag('name', 'string', { aliases: ['n'] }),
   flag('data-dir', 'string', { aliases: ['d'] }),
   flag('wal-dir', 'string'),
@@ -46,7 +46,7 @@ const USED: FlagSpec[] = [
   flag('event-history', 'uint'),
   flag('linearizable-reads', 'bool'),
   flag('unsafe-no-fsync', 'bool'),
-  flag('initial-election-tick-advance', 'bool'),
+  flag('initial-election-tick-advance', 'bool', { default: true }),
   flag('version', 'bool'),
   flag('help', 'bool', { aliases: ['h'], env: null }),
   // 0.4 addressing
@@ -141,16 +141,16 @@ export type EtcdCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'serve'; readonly config: ServerConfig; readonly legacy: LegacyMode; readonly warnings: readonly string[] };
 
-function str(values: Map<string, FlagValue>, name: string): string | undefined {
-  const v = values.get(name);
-  return typeof v === 'string' ? v : undefined;
+/** A string flag's value when given (command line or environment). */
+function str(flags: ParsedFlags, name: string): string | undefined {
+  return flags.isSet(name) ? flags.string(name) : undefined;
 }
-function num(values: Map<string, FlagValue>, name: string): number | undefined {
-  const v = values.get(name);
-  return typeof v === 'number' ? v : undefined;
+/** A number flag's value when given (command line or environment). */
+function num(flags: ParsedFlags, name: string): number | undefined {
+  return flags.isSet(name) ? flags.number(name) : undefined;
 }
-function bool(values: Map<string, FlagValue>, name: string): boolean {
-  return values.get(name) === true;
+function bool(flags: ParsedFlags, name: string): boolean {
+  return flags.bool(name);
 }
 
 function parseUrls(text: string, flagName: string): URL[] {
@@ -207,7 +207,7 @@ export function parseEtcdCommandLine(
 ): EtcdCommand {
   const parsed = ETCD_FLAGS.parse(argv, env);
   if (parsed.rest.length > 0) throw new FlagError(`'${parsed.rest[0]}' is not a valid flag`);
-  const v = parsed.values;
+  const v = parsed;
   if (bool(v, 'help')) return { kind: 'help' };
   if (bool(v, 'version')) return { kind: 'version' };
   const warnings: string[] = [];
@@ -341,7 +341,7 @@ export function parseEtcdCommandLine(
   if (removeDelay !== undefined) seed.removeDelay = removeDelay;
   const syncInterval = seconds(str(v, 'cluster-sync-interval'), 'cluster-sync-interval');
   if (syncInterval !== undefined) seed.syncInterval = syncInterval;
-  const because = LEGACY_MODE_FLAGS.filter((f) => v.has(f));
+  const because = LEGACY_MODE_FLAGS.filter((f) => v.isSet(f));
   const legacy: LegacyMode = { enabled: because.length > 0, because, seed, seedPeerURLs };
 
   // etcd 3.4 allows every origin unless --cors names some.
@@ -372,7 +372,7 @@ export function parseEtcdCommandLine(
       eventHistory,
       linearizableReads: bool(v, 'linearizable-reads'),
       unsafeNoFsync: bool(v, 'unsafe-no-fsync'),
-      initialElectionTickAdvance: v.get('initial-election-tick-advance') !== false,
+      initialElectionTickAdvance: bool(v, 'initial-election-tick-advance'),
     },
   };
 }

@@ -3,7 +3,7 @@
  * and serves the v2 API on the client URLs and the peer API on the peer URLs.
  */
 import { parseEtcdCommandLine } from './etcd-flags.js';
-import { FlagError } from './go-flags.js';
+import { FlagError } from '../go/flags.js';
 import { etcdUsage } from './etcd-usage.js';
 import { createClientListener, createListener, listen, closeListener, type Listener } from './listeners.js';
 import { EtcdServer } from '../etcdserver/server.js';

@@ -3,6 +3,7 @@
  * confd.toml decoded on top (a key in the file beats the flag, as in confd 0.16.0), then the
  * environment and the derived defaults.
  */
+import { FlagError, FlagSet, type FlagDef, type ParsedFlags } from '../go/flags.js';
 import { parseTomlLikeGo } from './go-toml.js';
 
 export interface ConfdConfig {
@@ -151,77 +152,48 @@ export class ConfdConfigError extends Error {
   override readonly name = 'ConfdConfigError';
 }
 
-const BOOL_WORDS: Record<string, boolean> = {
-  '1': true, t: true, T: true, TRUE: true, true: true, True: true,
-  '0': false, f: false, F: false, FALSE: false, false: false, False: false,
-};
+/** confd's flags, with their defaults, for Go's flag rules. */
+function confdFlagSet(): FlagSet {
+  const defaults = defaultConfig();
+  const defs: FlagDef[] = [];
+  for (const s of SETTINGS) {
+    if (s.flag) defs.push({ name: s.flag, kind: s.kind, usage: s.usage, default: defaults[s.field] });
+  }
+  return new FlagSet(defs);
+}
 
 export function usageText(argv0: string): string {
-  const lines = [`Usage of ${argv0}:`];
-  const defaults = defaultConfig();
-  for (const s of [...SETTINGS].sort((a, b) => ((a.flag ?? '') < (b.flag ?? '') ? -1 : 1))) {
-    if (!s.flag) continue;
-    const type = s.kind === 'bool' ? '' : s.kind === 'int' ? ' int' : ' string';
-    const d = defaults[s.field];
-    let shown = '';
-    if (s.kind === 'string' && d !== '') shown = ` (default ${JSON.stringify(d)})`;
-    if (s.kind === 'int' && d !== 0) shown = ` (default ${String(d)})`;
-    lines.push(`  -${s.flag}${type}`);
-    lines.push(`    \t${s.usage ?? ''}${shown}`);
-  }
-  return lines.join('\n') + '\n';
+  return `Usage of ${argv0}:\n${confdFlagSet().usage()}`;
 }
 
 /** Parses confd's command line into `config` (Go flag rules). Returns the arguments after the flags. */
 export function parseFlags(args: readonly string[], config: ConfdConfig): string[] {
-  const byFlag = new Map(SETTINGS.filter((s) => s.flag).map((s) => [s.flag as string, s]));
-  let i = 0;
-  while (i < args.length) {
-    const arg = args[i] as string;
-    if (arg.length < 2 || !arg.startsWith('-')) break;
-    let name = arg.slice(1);
-    if (name.startsWith('-')) {
-      name = name.slice(1);
-      if (name === '') {
-        i++;
+  let parsed: ParsedFlags;
+  try {
+    parsed = confdFlagSet().parse(args);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    if (e.isHelp) throw new ConfdHelpRequested('help requested');
+    throw new ConfdUsageError(e.message);
+  }
+  for (const s of SETTINGS) {
+    if (!s.flag || !parsed.fromCommandLine.has(s.flag)) continue;
+    switch (s.kind) {
+      case 'bool':
+        (config[s.field] as boolean) = parsed.bool(s.flag);
         break;
-      }
-    }
-    if (name === '' || name.startsWith('-') || name.startsWith('=')) throw new ConfdUsageError(`bad flag syntax: ${arg}`);
-    i++;
-    let value: string | undefined;
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    if (name === 'h' || name === 'help') throw new ConfdHelpRequested('help requested');
-    const s = byFlag.get(name);
-    if (s === undefined) throw new ConfdUsageError(`flag provided but not defined: -${name}`);
-    if (s.kind === 'bool') {
-      if (value === undefined) {
-        (config[s.field] as boolean) = true;
-      } else {
-        const b = BOOL_WORDS[value];
-        if (b === undefined) throw new ConfdUsageError(`invalid boolean value ${JSON.stringify(value)} for -${name}: parse error`);
-        (config[s.field] as boolean) = b;
-      }
-      continue;
-    }
-    if (value === undefined) {
-      if (i >= args.length) throw new ConfdUsageError(`flag needs an argument: -${name}`);
-      value = args[i++] as string;
-    }
-    if (s.kind === 'int') {
-      if (!/^[+-]?\d+$/.test(value)) throw new ConfdUsageError(`invalid value ${JSON.stringify(value)} for flag -${name}: parse error`);
-      (config[s.field] as number) = Number(value);
-    } else if (s.kind === 'list') {
-      (config[s.field] as string[]).push(value);
-    } else {
-      (config[s.field] as string) = value;
+      case 'int':
+        (config[s.field] as number) = parsed.number(s.flag);
+        break;
+      case 'list':
+        (config[s.field] as string[]).push(...parsed.list(s.flag));
+        break;
+      case 'string':
+        (config[s.field] as string) = parsed.string(s.flag);
+        break;
     }
   }
-  return args.slice(i);
+  return parsed.rest;
 }
 
 function findSetting(key: string): Setting | undefined {

@@ -1,42 +1,42 @@
 /** The v2 etcdctl command surface: global flags, commands, their flags and help texts. */
-import type { FlagSpec } from './go-flags.js';
+import type { FlagDef } from '../go/flags.js';
 
 export const ETCDCTL_VERSION = '3.4.23';
 
-export const TTL_FLAG: FlagSpec = { names: ['ttl'], kind: 'int', usage: 'key time-to-live in seconds', defaultValue: 0 };
+export const TTL_FLAG: FlagDef = { name: 'ttl', kind: 'int', usage: 'key time-to-live in seconds', default: 0 };
 
-export const GLOBAL_FLAGS: FlagSpec[] = [
-  { names: ['debug'], kind: 'bool', usage: 'output cURL commands which can be used to reproduce the request' },
-  { names: ['no-sync'], kind: 'bool', usage: "don't synchronize cluster information before sending request" },
+export const GLOBAL_FLAGS: FlagDef[] = [
+  { name: 'debug', kind: 'bool', usage: 'output cURL commands which can be used to reproduce the request' },
+  { name: 'no-sync', kind: 'bool', usage: "don't synchronize cluster information before sending request" },
   {
-    names: ['output', 'o'],
+    name: 'output', aliases: ['o'],
     kind: 'string',
     usage: 'output response in the given format (`simple`, `extended` or `json`)',
-    defaultValue: 'simple',
+    default: 'simple',
   },
-  { names: ['discovery-srv', 'D'], kind: 'string', usage: 'domain name to query for SRV records describing cluster endpoints' },
-  { names: ['insecure-discovery'], kind: 'bool', usage: 'accept insecure SRV records describing cluster endpoints' },
-  { names: ['peers', 'C'], kind: 'string', usage: 'DEPRECATED - "--endpoints" should be used instead' },
-  { names: ['endpoint'], kind: 'string', usage: 'DEPRECATED - "--endpoints" should be used instead' },
+  { name: 'discovery-srv', aliases: ['D'], kind: 'string', usage: 'domain name to query for SRV records describing cluster endpoints' },
+  { name: 'insecure-discovery', kind: 'bool', usage: 'accept insecure SRV records describing cluster endpoints' },
+  { name: 'peers', aliases: ['C'], kind: 'string', usage: 'DEPRECATED - "--endpoints" should be used instead' },
+  { name: 'endpoint', kind: 'string', usage: 'DEPRECATED - "--endpoints" should be used instead' },
   {
-    names: ['endpoints'],
+    name: 'endpoints',
     kind: 'string',
     usage: 'a comma-delimited list of machine addresses in the cluster (default: "http://127.0.0.1:2379,http://127.0.0.1:4001")',
   },
-  { names: ['cert-file'], kind: 'string', usage: 'identify HTTPS client using this SSL certificate file' },
-  { names: ['key-file'], kind: 'string', usage: 'identify HTTPS client using this SSL key file' },
-  { names: ['ca-file'], kind: 'string', usage: 'verify certificates of HTTPS-enabled servers using this CA bundle' },
-  { names: ['username', 'u'], kind: 'string', usage: 'provide username[:password] and prompt if password is not supplied.' },
-  { names: ['timeout'], kind: 'duration', usage: 'connection timeout per request', defaultValue: 2000, defaultText: '2s' },
+  { name: 'cert-file', kind: 'string', usage: 'identify HTTPS client using this SSL certificate file' },
+  { name: 'key-file', kind: 'string', usage: 'identify HTTPS client using this SSL key file' },
+  { name: 'ca-file', kind: 'string', usage: 'verify certificates of HTTPS-enabled servers using this CA bundle' },
+  { name: 'username', aliases: ['u'], kind: 'string', usage: 'provide username[:password] and prompt if password is not supplied.' },
+  { name: 'timeout', kind: 'duration', usage: 'connection timeout per request', default: 2000, defaultText: '2s' },
   {
-    names: ['total-timeout'],
+    name: 'total-timeout',
     kind: 'duration',
     usage: 'timeout for the command execution (except watch)',
-    defaultValue: 5000,
+    default: 5000,
     defaultText: '5s',
   },
-  { names: ['help', 'h'], kind: 'bool', usage: 'show help' },
-  { names: ['version', 'v'], kind: 'bool', usage: 'print the version' },
+  { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' },
+  { name: 'version', aliases: ['v'], kind: 'bool', usage: 'print the version' },
 ];
 
 export interface CommandSpec {
@@ -45,7 +45,7 @@ export interface CommandSpec {
   usage: string;
   argsUsage?: string;
   description?: string;
-  flags: FlagSpec[];
+  flags: FlagDef[];
   subcommands?: CommandSpec[];
 }
 
@@ -67,24 +67,24 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'backup an etcd directory',
     argsUsage: ' ',
     flags: [
-      { names: ['data-dir'], kind: 'string', usage: 'Path to the etcd data dir' },
-      { names: ['wal-dir'], kind: 'string', usage: 'Path to the etcd wal dir' },
-      { names: ['backup-dir'], kind: 'string', usage: 'Path to the backup dir' },
-      { names: ['backup-wal-dir'], kind: 'string', usage: 'Path to the backup wal dir' },
-      { names: ['with-v3'], kind: 'bool', usage: 'Backup v3 backend data' },
+      { name: 'data-dir', kind: 'string', usage: 'Path to the etcd data dir' },
+      { name: 'wal-dir', kind: 'string', usage: 'Path to the etcd wal dir' },
+      { name: 'backup-dir', kind: 'string', usage: 'Path to the backup dir' },
+      { name: 'backup-wal-dir', kind: 'string', usage: 'Path to the backup wal dir' },
+      { name: 'with-v3', kind: 'bool', usage: 'Backup v3 backend data' },
     ],
   },
   {
     name: 'cluster-health',
     usage: 'check the health of the etcd cluster',
     argsUsage: ' ',
-    flags: [{ names: ['forever', 'f'], kind: 'bool', usage: 'forever check the health every 10 second until CTRL+C' }],
+    flags: [{ name: 'forever', aliases: ['f'], kind: 'bool', usage: 'forever check the health every 10 second until CTRL+C' }],
   },
   {
     name: 'mk',
     usage: 'make a new key with a given value',
     argsUsage: '<key> <value>',
-    flags: [{ names: ['in-order'], kind: 'bool', usage: 'create in-order key under directory <key>' }, TTL_FLAG],
+    flags: [{ name: 'in-order', kind: 'bool', usage: 'create in-order key under directory <key>' }, TTL_FLAG],
   },
   { name: 'mkdir', usage: 'make a new directory', argsUsage: '<key>', flags: [TTL_FLAG] },
   {
@@ -92,10 +92,10 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'remove a key or a directory',
     argsUsage: '<key>',
     flags: [
-      { names: ['dir'], kind: 'bool', usage: 'removes the key if it is an empty directory or a key-value pair' },
-      { names: ['recursive', 'r'], kind: 'bool', usage: 'removes the key and all child keys(if it is a directory)' },
-      { names: ['with-value'], kind: 'string', usage: 'previous value' },
-      { names: ['with-index'], kind: 'int', usage: 'previous index', defaultValue: 0 },
+      { name: 'dir', kind: 'bool', usage: 'removes the key if it is an empty directory or a key-value pair' },
+      { name: 'recursive', aliases: ['r'], kind: 'bool', usage: 'removes the key and all child keys(if it is a directory)' },
+      { name: 'with-value', kind: 'string', usage: 'previous value' },
+      { name: 'with-index', kind: 'int', usage: 'previous index', default: 0 },
     ],
   },
   { name: 'rmdir', usage: 'removes the key if it is an empty directory or a key-value pair', argsUsage: '<key>', flags: [] },
@@ -104,8 +104,8 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'retrieve the value of a key',
     argsUsage: '<key>',
     flags: [
-      { names: ['sort'], kind: 'bool', usage: 'returns result in sorted order' },
-      { names: ['quorum', 'q'], kind: 'bool', usage: 'require quorum for get request' },
+      { name: 'sort', kind: 'bool', usage: 'returns result in sorted order' },
+      { name: 'quorum', aliases: ['q'], kind: 'bool', usage: 'require quorum for get request' },
     ],
   },
   {
@@ -113,10 +113,10 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'retrieve a directory',
     argsUsage: '[key]',
     flags: [
-      { names: ['sort'], kind: 'bool', usage: 'returns result in sorted order' },
-      { names: ['recursive', 'r'], kind: 'bool', usage: 'returns all key names recursively for the given path' },
-      { names: ['p'], kind: 'bool', usage: 'append slash (/) to directories' },
-      { names: ['quorum', 'q'], kind: 'bool', usage: 'require quorum for get request' },
+      { name: 'sort', kind: 'bool', usage: 'returns result in sorted order' },
+      { name: 'recursive', aliases: ['r'], kind: 'bool', usage: 'returns all key names recursively for the given path' },
+      { name: 'p', kind: 'bool', usage: 'append slash (/) to directories' },
+      { name: 'quorum', aliases: ['q'], kind: 'bool', usage: 'require quorum for get request' },
     ],
   },
   {
@@ -127,8 +127,8 @@ export const COMMANDS: CommandSpec[] = [
       "Set sets the value of a key.\n\n   When <value> begins with '-', <value> is interpreted as a flag.\n   Insert '--' for workaround:\n\n   $ set -- <key> <value>",
     flags: [
       TTL_FLAG,
-      { names: ['swap-with-value'], kind: 'string', usage: 'previous value' },
-      { names: ['swap-with-index'], kind: 'int', usage: 'previous index', defaultValue: 0 },
+      { name: 'swap-with-value', kind: 'string', usage: 'previous value' },
+      { name: 'swap-with-index', kind: 'int', usage: 'previous index', default: 0 },
     ],
   },
   { name: 'setdir', usage: 'create a new directory or update an existing directory TTL', argsUsage: '<key>', flags: [TTL_FLAG] },
@@ -139,9 +139,9 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'watch a key for changes',
     argsUsage: '<key>',
     flags: [
-      { names: ['forever', 'f'], kind: 'bool', usage: 'forever watch a key until CTRL+C' },
-      { names: ['after-index'], kind: 'int', usage: 'watch after the given index', defaultValue: 0 },
-      { names: ['recursive', 'r'], kind: 'bool', usage: 'returns all values for key and child keys' },
+      { name: 'forever', aliases: ['f'], kind: 'bool', usage: 'forever watch a key until CTRL+C' },
+      { name: 'after-index', kind: 'int', usage: 'watch after the given index', default: 0 },
+      { name: 'recursive', aliases: ['r'], kind: 'bool', usage: 'returns all values for key and child keys' },
     ],
   },
   {
@@ -149,8 +149,8 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'watch a key for changes and exec an executable',
     argsUsage: '<key> <command> [args...]',
     flags: [
-      { names: ['after-index'], kind: 'int', usage: 'watch after the given index', defaultValue: 0 },
-      { names: ['recursive', 'r'], kind: 'bool', usage: 'watch all values for key and child keys' },
+      { name: 'after-index', kind: 'int', usage: 'watch after the given index', default: 0 },
+      { name: 'recursive', aliases: ['r'], kind: 'bool', usage: 'watch all values for key and child keys' },
     ],
   },
   member,

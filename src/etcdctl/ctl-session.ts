@@ -12,7 +12,7 @@ import {
   type TlsOptions,
   type OutgoingRequest,
 } from '../client/index.js';
-import type { FlagSet } from './go-flags.js';
+import type { ParsedFlags } from '../go/flags.js';
 import { CtlExit, EXIT, type CtlIO } from './ctl-io.js';
 import { discoverEndpoints } from './srv-discovery.js';
 
@@ -31,7 +31,7 @@ export function normalizeEndpoint(text: string): string {
 export class CtlSession {
   private client: EtcdClient | undefined;
 
-  constructor(readonly io: CtlIO, readonly globals: FlagSet) {}
+  constructor(readonly io: CtlIO, readonly globals: ParsedFlags) {}
 
   get output(): string {
     return this.globals.string('output');

@@ -1,5 +1,5 @@
 /** Help screens in the layout of etcdctl's CLI library (tab-aligned columns, three-space indent). */
-import type { FlagSpec } from './go-flags.js';
+import type { FlagDef } from '../go/flags.js';
 import { COMMANDS, ETCDCTL_VERSION, GLOBAL_FLAGS, type CommandSpec } from './command-table.js';
 
 /** Aligns two-column rows like Go's tabwriter with a padding of 2. */
@@ -8,21 +8,21 @@ function alignRows(rows: [string, string][]): string[] {
   return rows.map(([a, b]) => a + ' '.repeat(width - [...a].length + 2) + b);
 }
 
-function flagRow(f: FlagSpec): [string, string] {
-  let usage = f.usage;
+function flagRow(f: FlagDef): [string, string] {
+  let usage = f.usage ?? '';
   let placeholder = f.kind === 'bool' ? '' : 'value';
   const tick = /`([^`]*)`/.exec(usage);
   if (tick) {
     placeholder = tick[1]!;
     usage = usage.slice(0, tick.index) + placeholder + usage.slice(tick.index + tick[0].length);
   }
-  const names = f.names
+  const names = [f.name, ...(f.aliases ?? [])]
     .map((n) => (n.length === 1 ? `-${n}` : `--${n}`) + (placeholder ? ` ${placeholder}` : ''))
     .join(', ');
-  if (f.kind === 'int') usage += ` (default: ${f.defaultValue ?? 0})`;
+  if (f.kind === 'int') usage += ` (default: ${f.default ?? 0})`;
   else if (f.kind === 'duration') usage += ` (default: ${f.defaultText ?? ''})`;
-  else if (f.kind === 'string' && typeof f.defaultValue === 'string' && f.defaultValue !== '') {
-    usage += ` (default: "${f.defaultValue}")`;
+  else if (f.kind === 'string' && typeof f.default === 'string' && f.default !== '') {
+    usage += ` (default: "${f.default}")`;
   }
   return [names, usage];
 }

@@ -1,11 +1,11 @@
 /** The key commands: get, ls, set, mk, update, mkdir, setdir, updatedir, rm, rmdir. */
 import type { EtcdResponse } from '../client/index.js';
-import type { FlagSet } from './go-flags.js';
+import type { ParsedFlags } from '../go/flags.js';
 import { CtlExit, EXIT } from './ctl-io.js';
 import type { CtlSession } from './ctl-session.js';
 import { printListing, printResponseKey } from './response-printer.js';
 
-export type CommandAction = (session: CtlSession, flags: FlagSet, args: string[]) => Promise<void>;
+export type CommandAction = (session: CtlSession, flags: ParsedFlags, args: string[]) => Promise<void>;
 
 function keyArg(s: CtlSession, args: string[]): string {
   if (args.length === 0) s.fail(EXIT.badArgs, new Error('key required'));
@@ -26,7 +26,7 @@ async function valueArg(s: CtlSession, args: string[]): Promise<string> {
 }
 
 /** etcdctl sends a TTL only when it is positive. */
-function ttlOf(flags: FlagSet): number | undefined {
+function ttlOf(flags: ParsedFlags): number | undefined {
   const ttl = flags.number('ttl');
   return ttl > 0 ? ttl : undefined;
 }

@@ -1,7 +1,8 @@
 /** etcdctl's entry: global flags, command dispatch, help and usage errors, exit codes. */
 import { appHelp, commandGroupHelp, commandHelp } from './help-text.js';
 import { COMMANDS, ETCDCTL_VERSION, GLOBAL_FLAGS, findCommand, type CommandSpec } from './command-table.js';
-import { FlagParseError, parseFlags, reorderCommandArgs, type FlagSet } from './go-flags.js';
+import { FlagError, FlagSet, type ParsedFlags } from '../go/flags.js';
+import { reorderCommandArgs } from './go-flags.js';
 import { CtlExit, EXIT, type CtlIO } from './ctl-io.js';
 import type { CtlSession } from './ctl-session.js';
 import type { CommandAction } from './key-commands.js';
@@ -58,11 +59,11 @@ function noHelpTopic(io: CtlIO, name: string): never {
   throw new CtlExit(3);
 }
 
-function parseCommandFlags(io: CtlIO, cmd: CommandSpec, helpName: string, args: string[]): { flags: FlagSet; rest: string[] } {
+function parseCommandFlags(io: CtlIO, cmd: CommandSpec, helpName: string, args: string[]): ParsedFlags {
   try {
-    return parseFlags(cmd.flags, reorderCommandArgs(cmd.flags, args));
+    return new FlagSet(cmd.flags).parse(reorderCommandArgs(cmd.flags, args));
   } catch (err) {
-    if (!(err instanceof FlagParseError)) throw err;
+    if (!(err instanceof FlagError)) throw err;
     if (err.isHelp) {
       io.stdout(commandHelp(cmd, helpName));
       throw new CtlExit(EXIT.success);
@@ -79,12 +80,11 @@ async function dispatch(io: CtlIO, argv: string[], sessionRef: { session?: CtlSe
     io.stderr(`unsupported API version ${api}\n`);
     throw new CtlExit(EXIT.badArgs);
   }
-  let globals: FlagSet;
-  let rest: string[];
+  let globals: ParsedFlags;
   try {
-    ({ flags: globals, rest } = parseFlags(GLOBAL_FLAGS, argv));
+    globals = new FlagSet(GLOBAL_FLAGS).parse(argv);
   } catch (err) {
-    if (!(err instanceof FlagParseError)) throw err;
+    if (!(err instanceof FlagError)) throw err;
     if (err.isHelp) {
       io.stdout(appHelp());
       return;
@@ -101,6 +101,7 @@ async function dispatch(io: CtlIO, argv: string[], sessionRef: { session?: CtlSe
     io.stdout(`etcdctl version: ${ETCDCTL_VERSION}\nAPI version: 2\n`);
     return;
   }
+  const rest = globals.rest;
   if (rest.length === 0) {
     io.stdout(appHelp());
     return;
@@ -136,7 +137,8 @@ async function dispatch(io: CtlIO, argv: string[], sessionRef: { session?: CtlSe
     actionName = `${cmd.name} ${sub.name}`;
     args = args.slice(1);
   }
-  const { flags, rest: positional } = parseCommandFlags(io, spec, helpName, args);
+  const flags = parseCommandFlags(io, spec, helpName, args);
+  const positional = flags.rest;
   const action = await loadAction(actionName);
   if (!action) {
     io.stderr(`Error:  ${actionName} is not supported by this etcdctl\n`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEtcdCommandLine } from '../../../src/cli/etcd-flags.js';
 import { etcdUsage } from '../../../src/cli/etcd-usage.js';
-import { FlagError, FlagSet } from '../../../src/cli/go-flags.js';
+import { FlagError, FlagSet } from '../../../src/go/flags.js';
 import type { ServerConfig } from '../../../src/etcdserver/config.js';
 
 function serve(argv: string[], env: Record<string, string> = {}): ServerConfig {

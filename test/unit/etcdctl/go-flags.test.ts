@@ -1,20 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  FlagParseError,
-  parseFlags,
-  parseGoDuration,
-  parseGoInt,
-  reorderCommandArgs,
-  type FlagSpec,
-} from '../../../src/etcdctl/go-flags.js';
+import { FlagError as FlagParseError, FlagSet, type FlagDef, type ParsedFlags } from '../../../src/go/flags.js';
+import { parseGoInt as parseGoIntResult } from '../../../src/go/strconv-number.js';
+import { parseGoDuration } from '../../../src/go/time.js';
+import { reorderCommandArgs } from '../../../src/etcdctl/go-flags.js';
 
-const specs: FlagSpec[] = [
-  { names: ['ttl'], kind: 'int', usage: '' },
-  { names: ['recursive', 'r'], kind: 'bool', usage: '' },
-  { names: ['with-value'], kind: 'string', usage: '' },
-  { names: ['timeout'], kind: 'duration', usage: '', defaultValue: 2000 },
+const specs: FlagDef[] = [
+  { name: 'ttl', kind: 'int', usage: '' },
+  { name: 'recursive', aliases: ['r'], kind: 'bool', usage: '' },
+  { name: 'with-value', kind: 'string', usage: '' },
+  { name: 'timeout', kind: 'duration', usage: '', default: 2000 },
 ];
+
+/** etcdctl parses a command's flags with Go's flag rules. */
+function parseFlags(defs: FlagDef[], args: string[]): { flags: ParsedFlags; rest: string[] } {
+  const flags = new FlagSet(defs).parse(args);
+  return { flags, rest: flags.rest };
+}
+
+function parseGoInt(text: string): number | null {
+  const r = parseGoIntResult(text);
+  return r.ok ? Number(r.value) : null;
+}
 
 test('Go flag syntax: one or two dashes, =value or a separate value, bool flags alone', () => {
   const { flags, rest } = parseFlags(specs, ['--ttl', '5', '-r', '-with-value=a=b', '--timeout=1.5s', 'key', '-x']);
