@@ -49,7 +49,8 @@ echo "total: $passed passed, $failed failed"
 missing=()
 command -v etcd >/dev/null || missing+=(etcd-server)
 command -v etcdctl >/dev/null || missing+=(etcd-client)
-python3 -c 'import etcd' 2>/dev/null || missing+=(python3-etcd)
+# Debian's python3-etcd lives in the system interpreter, which a python3 earlier on the PATH may not be.
+{ /usr/bin/python3 -c 'import etcd' || python3 -c 'import etcd'; } 2>/dev/null || missing+=(python3-etcd)
 for tool in jq curl openssl wrk chromium; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "npm test needs these Debian packages: apt-get install ${missing[*]}"
